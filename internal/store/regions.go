@@ -262,3 +262,12 @@ func (s *Store) GetArea(ctx context.Context, scope tenant.Scope, id uuid.UUID) (
 	}
 	return a, errs.Wrap(err, "get area")
 }
+
+// IsEmpty reports whether the database holds no Kommune yet (demo and generator load only into empty ones).
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM kommunen`).Scan(&n); err != nil {
+		return false, errs.Wrap(err, "count kommunen")
+	}
+	return n == 0, nil
+}

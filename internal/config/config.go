@@ -1,0 +1,86 @@
+// Package config is Kette's one configuration struct, read from command-line flags with KETTE_* environment
+// variables as defaults. It is built once in main and passed down; nothing reads the environment elsewhere.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting.
+type Config struct {
+	DB              string        // sqlite:path or postgres://…
+	Addr            string        // listen address of serve
+	Demo            bool          // serve: load demo data into an empty database
+	Migrate         bool          // serve: apply pending migrations instead of refusing to start
+	LogFormat       string        // text or json
+	LogLevel        string        // debug, info, warn, error
+	ShutdownTimeout time.Duration // how long serve waits for requests on SIGTERM
+	Offers          int           // generate: number of offers
+	Seed            uint64        // generate: random seed
+	DistrictsFile   string        // generate: override the shipped districts.csv
+	Progress        bool          // show progress bars on the terminal
+}
+
+// Defaults returns the configuration without flags or environment.
+func Defaults() Config {
+	return Config{DB: "sqlite:data/kette.db", Addr: ":8080", LogFormat: "text", LogLevel: "info",
+		ShutdownTimeout: 20 * time.Second, Offers: 100000, Seed: 1, Progress: true}
+}
+
+// Flags registers the settings of one subcommand on fs; env supplies KETTE_* defaults.
+// which lists the setting names the subcommand uses ("db", "addr", …).
+func (c *Config) Flags(fs *flag.FlagSet, env func(string) string, which ...string) error {
+	var firstErr error
+	envDefault := func(name string) string { return env("KETTE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))) }
+	str := func(p *string, name, usage string) {
+		if v := envDefault(name); v != "" {
+			*p = v
+		}
+		fs.StringVar(p, name, *p, usage+" (KETTE_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+")")
+	}
+	boolean := func(p *bool, name, usage string) {
+		if v := envDefault(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil && firstErr == nil {
+				firstErr = fmt.Errorf("KETTE_%s: %q is not true or false", strings.ToUpper(name), v)
+			}
+			*p = b
+		}
+		fs.BoolVar(p, name, *p, usage)
+	}
+	for _, name := range which {
+		switch name {
+		case "db":
+			str(&c.DB, "db", "database: sqlite:path/to/file.db or postgres://user@host/db")
+		case "addr":
+			str(&c.Addr, "addr", "listen address")
+		case "demo":
+			boolean(&c.Demo, "demo", "load demo data when the database is empty")
+		case "migrate":
+			boolean(&c.Migrate, "migrate", "apply pending migrations at start instead of refusing to run")
+		case "log":
+			str(&c.LogFormat, "log-format", "log format: text or json")
+			str(&c.LogLevel, "log-level", "log level: debug, info, warn, error")
+		case "offers":
+			if v := envDefault("offers"); v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("KETTE_OFFERS: %q is not a number", v)
+				}
+				c.Offers = n
+			}
+			fs.IntVar(&c.Offers, "offers", c.Offers, "number of offers to generate (KETTE_OFFERS)")
+		case "seed":
+			fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed; the same seed gives the same data")
+		case "districts":
+			str(&c.DistrictsFile, "districts", "CSV of Kreise (AGS;type;name;…;population); default: the shipped copy")
+		case "progress":
+			boolean(&c.Progress, "progress", "show a progress bar")
+		}
+	}
+	return firstErr
+}
