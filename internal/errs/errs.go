@@ -14,13 +14,14 @@ type Code string
 
 // The codes Kette knows. They are also the "code" values of the JSON API's error bodies.
 const (
-	Invalid     Code = "invalid"     // input broke a rule: 422 with field errors
-	BadRequest  Code = "bad_request" // malformed request, e.g. an id that is no UUID: 400
-	NotFound    Code = "not_found"   // absent or outside the caller's tenant: 404
-	Conflict    Code = "conflict"    // unique key taken, stale version: 409
-	Forbidden   Code = "forbidden"   // known caller, not allowed: 403
-	Unavailable Code = "unavailable" // a dependency such as the database is down or out of date: 503
-	Internal    Code = "internal"    // a bug or an unexpected failure: 500
+	Invalid          Code = "invalid"            // input broke a rule: 422 with field errors
+	BadRequest       Code = "bad_request"        // malformed request, e.g. an id that is no UUID: 400
+	NotFound         Code = "not_found"          // absent or outside the caller's tenant: 404
+	Conflict         Code = "conflict"           // unique key taken, stale version: 409
+	Forbidden        Code = "forbidden"          // known caller, not allowed: 403
+	MethodNotAllowed Code = "method_not_allowed" // the path exists, the method does not: 405
+	Unavailable      Code = "unavailable"        // a dependency such as the database is down or out of date: 503
+	Internal         Code = "internal"           // a bug or an unexpected failure: 500
 )
 
 // FieldError names one field and what is wrong with it. Message is an i18n message id; Data fills its template.
@@ -106,6 +107,8 @@ func HTTPStatus(code Code) int {
 		return http.StatusConflict
 	case Forbidden:
 		return http.StatusForbidden
+	case MethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	case Unavailable:
 		return http.StatusServiceUnavailable
 	default:

@@ -1,0 +1,145 @@
+// Package api is the JSON door of Kette under /api/v1, read-only for now. Handlers read in the public scope,
+// answer errors as {"error":{"code":…,"message":…,"fields":[…]}} with the status from errs.HTTPStatus, and
+// never show internal error text: that is logged.
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/google/uuid"
+
+	"github.com/kette-org/kette/internal/errs"
+	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/store"
+)
+
+// Deps are what the API needs.
+type Deps struct {
+	Store *store.Store
+	I18n  *i18n.Bundle
+	Log   *slog.Logger
+}
+
+type api struct{ Deps }
+
+// New returns the handler of /api/v1.
+func New(d Deps) http.Handler {
+	a := &api{d}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v1/kommunen", a.listKommunen)
+	mux.HandleFunc("GET /api/v1/kommunen/{ags}", a.getKommune)
+	mux.HandleFunc("GET /api/v1/kommunen/{ags}/areas", a.listAreas)
+	mux.HandleFunc("GET /api/v1/kommunen/{ags}/organizations", a.listOrganizations)
+	mux.HandleFunc("GET /api/v1/kommunen/{ags}/offers", a.listOffers)
+	mux.HandleFunc("GET /api/v1/areas/{id}", a.getArea)
+	mux.HandleFunc("GET /api/v1/organizations/{id}", a.getOrganization)
+	mux.HandleFunc("GET /api/v1/offers/{id}", a.getOffer)
+	mux.HandleFunc("GET /api/v1/taxonomies", a.listTaxonomies)
+	mux.HandleFunc("POST /api/v1/validate/{entity}", a.validate)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		// The catch-all matches every method: tell a wrong method (405) from an unknown path (404).
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "/api/" {
+				w.Header().Set("Allow", m)
+				a.fail(w, r, errs.E(errs.MethodNotAllowed, "error.method_not_allowed"))
+				return
+			}
+		}
+		a.fail(w, r, errs.E(errs.NotFound, "error.not_found"))
+	})
+	return mux
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string        `json:"code"`
+	Message string        `json:"message"`
+	Fields  []fieldDetail `json:"fields,omitempty"`
+}
+
+type fieldDetail struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (a *api) localizer(r *http.Request) *i18n.Localizer {
+	return a.I18n.For(a.I18n.Match(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language")))
+}
+
+// fail writes err as the JSON error body; internal errors are logged and shown only as the generic message.
+func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := errs.As(err)
+	if e.Code == errs.Internal || e.Code == errs.Unavailable {
+		a.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	l := a.localizer(r)
+	body := errorBody{Error: errorDetail{Code: string(e.Code), Message: l.ErrorMessage(e)}}
+	for _, f := range e.Fields {
+		body.Error.Fields = append(body.Error.Fields, fieldDetail{Field: f.Field, Message: l.FieldMessage(f)})
+	}
+	writeJSON(w, errs.HTTPStatus(e.Code), body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// pathID parses the {id} path value; a malformed one is a bad request.
+func pathID(r *http.Request) (uuid.UUID, error) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil || len(r.PathValue("id")) != 36 {
+		return uuid.Nil, errs.E(errs.BadRequest, "error.malformed_id")
+	}
+	return id, nil
+}
+
+// page reads ?page= (1-based) and ?per_page= (1–200); malformed values are field errors.
+func page(r *http.Request) (limit, offset int, err error) {
+	var v errs.Validation
+	p, per := 1, 50
+	if s := r.URL.Query().Get("page"); s != "" {
+		n, convErr := strconv.Atoi(s)
+		if convErr != nil || n < 1 {
+			v.Add("page", "validation.page", map[string]any{"Value": s})
+		}
+		p = n
+	}
+	if s := r.URL.Query().Get("per_page"); s != "" {
+		n, convErr := strconv.Atoi(s)
+		if convErr != nil || n < 1 || n > 200 {
+			v.Add("per_page", "validation.per_page", map[string]any{"Value": s})
+		}
+		per = n
+	}
+	if err := v.Err(); err != nil {
+		return 0, 0, err
+	}
+	return per, (p - 1) * per, nil
+}
+
+// list is the envelope of paginated lists.
+type list[T any] struct {
+	Items   []T `json:"items"`
+	Total   int `json:"total"`
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+}
+
+func newList[T any](items []T, total, limit, offset int) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items, Total: total, Page: offset/limit + 1, PerPage: limit}
+}

@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/kette-org/kette/internal/config"
+	"github.com/kette-org/kette/internal/demo"
+	"github.com/kette-org/kette/internal/errs"
+	"github.com/kette-org/kette/internal/generate"
+	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/server"
+	"github.com/kette-org/kette/internal/store"
+	"github.com/kette-org/kette/internal/tenant"
+)
+
+func serve(ctx context.Context, env Env, args []string) error {
+	cfg, err := parse(env, "serve", args, "db", "addr", "demo", "migrate", "log")
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.Stderr)
+	s, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	st, err := s.Status(ctx)
+	if err != nil {
+		return err
+	}
+	// A fresh database is migrated on --demo too, so that `make run` works on a new machine in one step.
+	fresh := st.Current == 0
+	if !st.UpToDate() {
+		if !cfg.Migrate && !(cfg.Demo && fresh) {
+			return &errs.Error{Code: errs.Unavailable, Message: "error.schema_outdated",
+				Err: fmt.Errorf("schema %d of %d, taxonomies %d of %d", st.Current, st.Target, st.TaxonomyCurrent, st.TaxonomyTarget)}
+		}
+		applied, err := s.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("migrated", "applied", applied)
+	}
+	if cfg.Demo {
+		empty, err := s.IsEmpty(ctx)
+		if err != nil {
+			return err
+		}
+		if empty {
+			start := time.Now()
+			if err := demo.Load(ctx, s, log); err != nil {
+				return err
+			}
+			log.Info("demo data loaded", "duration", time.Since(start).Round(time.Millisecond))
+		}
+	}
+	bundle, err := i18n.New()
+	if err != nil {
+		return errs.Wrap(err, "i18n")
+	}
+	h, err := server.Handler(server.Deps{Store: s, I18n: bundle, Log: log, Version: env.Version})
+	if err != nil {
+		return errs.Wrap(err, "handler")
+	}
+	log.Info("kette starting", "version", env.Version, "database", string(s.Dialect()), "addr", cfg.Addr)
+	return server.Serve(ctx, cfg.Addr, h, cfg.ShutdownTimeout, log, env.Ready)
+}
+
+func migrate(ctx context.Context, env Env, args []string) error {
+	cfg, err := parse(env, "migrate", args, "db", "log")
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	applied, err := s.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := s.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(env.Stdout, "Schema ist aktuell (Version %d, Taxonomien Version %d).\n", st.Current, st.TaxonomyCurrent)
+	} else {
+		fmt.Fprintf(env.Stdout, "%d Migration(en) angewendet, Schema jetzt Version %d (Taxonomien Version %d).\n", len(applied), st.Current, st.TaxonomyCurrent)
+	}
+	return nil
+}
+
+// migrated opens the store and migrates it, for commands that write data.
+func migrated(ctx context.Context, env Env, cfg config.Config) (*store.Store, error) {
+	s, err := openStore(ctx, cfg, newLogger(cfg, env.Stderr))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func loadDemo(ctx context.Context, env Env, args []string) error {
+	cfg, err := parse(env, "demo", args, "db", "log")
+	if err != nil {
+		return err
+	}
+	s, err := migrated(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	start := time.Now()
+	if err := demo.Load(ctx, s, newLogger(cfg, env.Stderr)); err != nil {
+		return err
+	}
+	ks, err := s.ListKommunen(ctx, tenant.System())
+	if err != nil {
+		return err
+	}
+	offers := 0
+	for _, k := range ks {
+		offers += k.Offers
+	}
+	fmt.Fprintf(env.Stdout, "Demodaten geladen: %d Kommunen, %d Angebote (%s).\n", len(ks), offers, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func generateData(ctx context.Context, env Env, args []string) error {
+	cfg, err := parse(env, "generate", args, "db", "offers", "seed", "districts", "progress", "log")
+	if err != nil {
+		return err
+	}
+	if cfg.Offers < 1 {
+		return &errs.Error{Code: errs.Invalid, Message: "error.invalid",
+			Fields: []errs.FieldError{{Field: "offers", Message: "validation.offers"}}}
+	}
+	opts := generate.Options{Offers: cfg.Offers, Seed: cfg.Seed}
+	if cfg.DistrictsFile != "" {
+		f, err := os.Open(cfg.DistrictsFile)
+		if err != nil {
+			return &errs.Error{Code: errs.Invalid, Message: "error.file_unreadable", Err: err}
+		}
+		defer f.Close()
+		opts.Districts = f
+	}
+	if cfg.Progress && isTerminal(env.Stderr) {
+		opts.Progress = env.Stderr
+	} else if cfg.Progress {
+		opts.Progress = io.Discard
+	}
+	s, err := migrated(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	start := time.Now()
+	res, err := generate.Run(ctx, s, opts)
+	if err != nil {
+		return err
+	}
+	d := time.Since(start)
+	fmt.Fprintf(env.Stdout, "Erzeugt: %d Kommunen, %d Sozialräume, %d Einrichtungen, %d Standorte, %d Angebote in %s (%.0f Angebote/s).\n",
+		res.Kommunen, res.Areas, res.Organizations, res.Locations, res.Offers, d.Round(time.Millisecond), float64(res.Offers)/d.Seconds())
+	return nil
+}

@@ -1,0 +1,107 @@
+// Package server composes Kette's doors (pages, JSON API, health checks) into one http.Handler with the
+// middleware every response passes: panic recovery, request logs and security headers. It also runs the HTTP
+// server with a graceful shutdown.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/kette-org/kette/internal/api"
+	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/store"
+	"github.com/kette-org/kette/internal/web"
+)
+
+// Deps are what the server needs.
+type Deps struct {
+	Store   *store.Store
+	I18n    *i18n.Bundle
+	Log     *slog.Logger
+	Version string
+}
+
+// Handler builds the whole application.
+func Handler(d Deps) (http.Handler, error) {
+	pages, err := web.New(web.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log})
+	if err != nil {
+		return nil, fmt.Errorf("pages: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeStatus(w, http.StatusOK, map[string]any{"status": "ok", "version": d.Version})
+	})
+	mux.HandleFunc("GET /readyz", readyz(d))
+	mux.Handle("/api/", api.New(api.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log}))
+	mux.Handle("/", pages)
+	return recoverPanics(d.Log, logRequests(d.Log, securityHeaders(mux))), nil
+}
+
+// readyz answers 200 when the database answers and its schema is current, 503 otherwise, so a load balancer
+// sends no traffic to an instance that cannot serve it.
+func readyz(d Deps) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := d.Store.Ping(ctx); err != nil {
+			d.Log.Warn("not ready: database unreachable", "err", err)
+			writeStatus(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "database": "unreachable"})
+			return
+		}
+		st, err := d.Store.Status(ctx)
+		if err != nil || !st.UpToDate() {
+			d.Log.Warn("not ready: schema not current", "err", err, "current", st.Current, "target", st.Target)
+			writeStatus(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "database": "ok",
+				"migrations": map[string]int64{"current": st.Current, "target": st.Target}})
+			return
+		}
+		writeStatus(w, http.StatusOK, map[string]any{"status": "ready", "database": string(d.Store.Dialect()),
+			"migrations": map[string]int64{"current": st.Current, "target": st.Target}})
+	}
+}
+
+func writeStatus(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Serve listens on addr until ctx ends, then shuts down gracefully within timeout. ready, if not nil, receives
+// the bound address once the listener is open (tests pass ":0").
+func Serve(ctx context.Context, addr string, h http.Handler, timeout time.Duration, log *slog.Logger, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	log.Info("listening", "addr", ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", timeout)
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
