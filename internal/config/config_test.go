@@ -1,0 +1,37 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"testing"
+)
+
+func parse(t *testing.T, env map[string]string, args ...string) (Config, error) {
+	t.Helper()
+	c := Defaults()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if err := c.Flags(fs, func(k string) string { return env[k] }, "db", "addr", "demo", "offers", "log"); err != nil {
+		return c, err
+	}
+	return c, fs.Parse(args)
+}
+
+func TestFlagsOverrideEnvironmentOverrideDefaults(t *testing.T) {
+	c, err := parse(t, nil)
+	if err != nil || c.DB != "sqlite:data/kette.db" || c.Addr != ":8080" || c.Demo {
+		t.Fatalf("defaults: %+v %v", c, err)
+	}
+	env := map[string]string{"KETTE_DB": "postgres://kette@db/kette", "KETTE_ADDR": ":9000", "KETTE_DEMO": "true", "KETTE_OFFERS": "5000"}
+	c, err = parse(t, env)
+	if err != nil || c.DB != "postgres://kette@db/kette" || c.Addr != ":9000" || !c.Demo || c.Offers != 5000 {
+		t.Fatalf("environment: %+v %v", c, err)
+	}
+	c, err = parse(t, env, "--addr", "127.0.0.1:8081", "--demo=false")
+	if err != nil || c.Addr != "127.0.0.1:8081" || c.Demo || c.DB != "postgres://kette@db/kette" {
+		t.Fatalf("flags: %+v %v", c, err)
+	}
+	if _, err := parse(t, map[string]string{"KETTE_DEMO": "vielleicht"}); err == nil {
+		t.Fatal("KETTE_DEMO=vielleicht was accepted")
+	}
+}
