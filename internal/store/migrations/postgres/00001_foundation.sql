@@ -112,7 +112,7 @@ CREATE TABLE offers (
     created_at          TIMESTAMPTZ NOT NULL,
     updated_at          TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX offers_kommune ON offers (kommune_id, name);
+CREATE INDEX offers_kommune ON offers (kommune_id, status, name);
 CREATE INDEX offers_organization ON offers (organization_id);
 
 CREATE TABLE offer_terms (
