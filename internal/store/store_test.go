@@ -38,7 +38,7 @@ type fixture struct {
 }
 
 // seed creates a Kommune at (lat, lon) with one Area, organization, location and offer.
-func seed(t *testing.T, s *store.Store, ags, ars string, lat, lon float64) fixture {
+func seed(t testing.TB, s *store.Store, ags, ars string, lat, lon float64) fixture {
 	t.Helper()
 	var f fixture
 	if err := s.UpsertLand(ctx, tester, region.Land{Code: ags[:2], Name: "Land " + ags[:2]}); err != nil {
