@@ -17,7 +17,7 @@ run: build
 ## test: formatting, vet, then every test on SQLite and PostgreSQL (a throwaway server is started when
 ## PostgreSQL is installed and KETTE_TEST_POSTGRES is not set) and in headless Chromium
 test: check
-	scripts/with-postgres.sh $(GO) test -count=1 -timeout 20m ./...
+	scripts/with-postgres.sh scripts/test.sh ./...
 
 ## check: gofmt and go vet
 check:

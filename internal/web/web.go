@@ -1,12 +1,25 @@
-// Package web serves the server-rendered HTML pages (placeholder until implemented).
+// Package web serves the server-rendered pages of the Angebotsatlas: the start page with the Kommunen, a page per
+// Kommune (with its Sozialräume as an SVG map), per Sozialraum, per Einrichtung and per Angebot. The pages use
+// the standard library's ServeMux with one handler per file, html/template with one shared layout, and embedded
+// static files; there is no JavaScript and no inline style, so a strict Content-Security-Policy holds. Every
+// visible text comes from the i18n catalogue (locales/web.<lang>.json). Everything is read in the public scope:
+// visitors see active offers only.
 package web
 
 import (
+	"bytes"
+	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"slices"
+	"time"
+	_ "time/tzdata" // Europe/Berlin without relying on the host's zoneinfo
 
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/store"
+	"github.com/kette-org/kette/internal/tenant"
 )
 
 // Deps are what the pages need.
@@ -16,5 +29,140 @@ type Deps struct {
 	Log   *slog.Logger
 }
 
+// defaultPageSize is the number of offers per page of a list.
+const defaultPageSize = 50
+
+// langCookie remembers a language chosen with ?lang=.
+const langCookie = "lang"
+
+// server holds what the handlers share.
+type server struct {
+	store    *store.Store
+	i18n     *i18n.Bundle
+	log      *slog.Logger
+	pages    map[string]map[string]*template.Template // lang → page → template
+	static   *staticFiles
+	berlin   *time.Location
+	scope    tenant.Scope
+	pageSize int
+}
+
 // New returns the handler of all pages.
-func New(d Deps) (http.Handler, error) { return http.NotFoundHandler(), nil }
+func New(d Deps) (http.Handler, error) {
+	s, err := newServer(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.routes(), nil
+}
+
+func newServer(d Deps) (*server, error) {
+	if d.Store == nil || d.I18n == nil {
+		return nil, fmt.Errorf("web: store and i18n bundle are required")
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return nil, fmt.Errorf("web: time zone: %w", err)
+	}
+	st, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	s := &server{store: d.Store, i18n: d.I18n, log: d.Log, static: st, berlin: berlin, scope: tenant.Public(),
+		pageSize: defaultPageSize}
+	if err := s.loadTemplates(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.start)
+	mux.HandleFunc("GET /kommunen/{ags}", s.kommune)
+	mux.HandleFunc("GET /sozialraeume/{id}", s.area)
+	mux.HandleFunc("GET /einrichtungen/{id}", s.organization)
+	mux.HandleFunc("GET /angebote/{id}", s.offer)
+	mux.HandleFunc("GET /static/{version}/{file}", s.serveStatic)
+	mux.HandleFunc("/", s.notFound)
+	return mux
+}
+
+// language picks the language of a request: ?lang= (remembered in a cookie), then the cookie, then
+// Accept-Language, German by default.
+func (s *server) language(w http.ResponseWriter, r *http.Request) string {
+	if q := r.URL.Query().Get("lang"); q != "" && slices.Contains(s.i18n.Languages(), q) {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		return q
+	}
+	if c, err := r.Cookie(langCookie); err == nil && slices.Contains(s.i18n.Languages(), c.Value) {
+		return c.Value
+	}
+	return s.i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+// base is what the layout needs; every page's data embeds it.
+type base struct {
+	Lang   string
+	Dir    string
+	Title  string
+	Langs  []langLink
+	Crumbs []crumb
+}
+
+type langLink struct {
+	Code, Name, Href string
+	Current          bool
+}
+
+// crumb is one step of the breadcrumb navigation.
+type crumb struct {
+	Name, Href string
+}
+
+// newBase prepares the layout data of a page in lang.
+func (s *server) newBase(r *http.Request, lang, title string) base {
+	b := base{Lang: lang, Dir: s.i18n.For(lang).Dir(), Title: title}
+	for _, code := range s.i18n.Languages() {
+		q := r.URL.Query()
+		q.Set("lang", code)
+		u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+		b.Langs = append(b.Langs, langLink{Code: code, Name: s.i18n.For(code).T("language.name"), Href: u.String(),
+			Current: code == lang})
+	}
+	return b
+}
+
+// trail is the breadcrumb of a page: the start page, then steps; the last step is the page itself.
+func (s *server) trail(lang string, steps ...crumb) []crumb {
+	return append([]crumb{{Name: s.i18n.For(lang).T("nav.home"), Href: "/"}}, steps...)
+}
+
+// render executes a page template into a buffer first, so a template error becomes a clean 500 page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, lang, page string, data any) {
+	var buf bytes.Buffer
+	tmpl := s.pages[lang][page]
+	if tmpl == nil {
+		tmpl = s.pages[i18n.Default][page]
+	}
+	if err := tmpl.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.log.Error("render page", "page", page, "path", r.URL.Path, "err", err)
+		if page != "error" {
+			s.renderError(w, r, lang, http.StatusInternalServerError, s.i18n.For(lang).T("error.internal"), nil)
+			return
+		}
+		http.Error(w, s.i18n.For(lang).T("error.internal"), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", lang)
+	h.Set("Vary", "Accept-Language, Cookie")
+	h.Set("Cache-Control", "no-cache")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+
+	"github.com/kette-org/kette/internal/catalog"
+	"github.com/kette-org/kette/internal/region"
+	"github.com/kette-org/kette/internal/store"
+)
+
+type offerPage struct {
+	base
+	Offer     catalog.Offer
+	Org       catalog.Organization
+	Kommune   region.Kommune
+	Locations []offerLocation
+	Weekly    []catalog.Weekly
+}
+
+// offerLocation is a location of an offer with the Sozialraum it lies in.
+type offerLocation struct {
+	catalog.Location
+	AreaName, AreaHref string
+}
+
+// offer is the page a family can act on: what, for whom, when, where, how much, how to take part, whom to call.
+func (s *server) offer(w http.ResponseWriter, r *http.Request) {
+	lang := s.language(w, r)
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, lang, err)
+		return
+	}
+	o, err := s.store.GetOffer(ctx, s.scope, id)
+	if err != nil {
+		s.fail(w, r, lang, err)
+		return
+	}
+	org, err := s.store.GetOrganization(ctx, s.scope, o.OrganizationID)
+	if err != nil {
+		s.fail(w, r, lang, err)
+		return
+	}
+	k, err := s.store.GetKommune(ctx, s.scope, o.KommuneID)
+	if err != nil {
+		s.fail(w, r, lang, err)
+		return
+	}
+	p := offerPage{base: s.newBase(r, lang, o.Name), Offer: o, Org: org, Kommune: k, Weekly: sortedWeekly(o.Schedule.Weekly)}
+	p.Crumbs = s.trail(lang, crumb{Name: k.Name, Href: kommuneHref(k)},
+		crumb{Name: org.Name, Href: "/einrichtungen/" + org.ID.String()}, crumb{Name: o.Name})
+	locs, err := s.store.ListLocations(ctx, s.scope, store.LocationFilter{OfferID: o.ID})
+	if err != nil {
+		s.fail(w, r, lang, err)
+		return
+	}
+	for _, l := range locs {
+		ol := offerLocation{Location: l}
+		if l.AreaID != nil {
+			a, err := s.store.GetArea(ctx, s.scope, *l.AreaID)
+			if err != nil {
+				s.fail(w, r, lang, err)
+				return
+			}
+			ol.AreaName, ol.AreaHref = a.Name, "/sozialraeume/"+a.ID.String()
+		}
+		ol.OpeningHours = sortedWeekly(l.OpeningHours)
+		p.Locations = append(p.Locations, ol)
+	}
+	s.render(w, r, http.StatusOK, lang, "offer", p)
+}
+
+// sortedWeekly orders weekly hours from Monday morning to Sunday evening.
+func sortedWeekly(in []catalog.Weekly) []catalog.Weekly {
+	out := append([]catalog.Weekly(nil), in...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Weekday != out[j].Weekday {
+			return out[i].Weekday < out[j].Weekday
+		}
+		return out[i].Opens < out[j].Opens
+	})
+	return out
+}

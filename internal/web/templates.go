@@ -1,0 +1,114 @@
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/kette-org/kette/internal/catalog"
+	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/region"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// sharedTemplates are parsed into every page.
+var sharedTemplates = []string{"templates/layout.html", "templates/partials.html"}
+
+// loadTemplates parses every page together with the layout and binds, per language of the catalogue, the
+// functions that translate and format. Each language gets its own copy, so rendering needs no per-request
+// cloning and html/template escapes every page once.
+func (s *server) loadTemplates() error {
+	pages, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	proto := s.funcs(i18n.Default)
+	s.pages = map[string]map[string]*template.Template{}
+	for _, lang := range s.i18n.Languages() {
+		s.pages[lang] = map[string]*template.Template{}
+	}
+	for _, p := range pages {
+		if containsString(sharedTemplates, p) {
+			continue
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
+		parsed, err := template.New(name).Funcs(proto).ParseFS(templateFS, append(append([]string{}, sharedTemplates...), p)...)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", name, err)
+		}
+		for _, lang := range s.i18n.Languages() {
+			c, err := parsed.Clone()
+			if err != nil {
+				return fmt.Errorf("web: template %s: %w", name, err)
+			}
+			s.pages[lang][name] = c.Funcs(s.funcs(lang))
+		}
+	}
+	return nil
+}
+
+// funcs are the template functions in one language.
+func (s *server) funcs(lang string) template.FuncMap {
+	l := s.i18n.For(lang)
+	tax := s.store.Taxonomies()
+	printer := message.NewPrinter(language.Make(lang))
+	return template.FuncMap{
+		// t translates a message id; further arguments are pairs of template data ("Count", 3).
+		"t": func(id string, pairs ...any) string { return l.T(id, pairsMap(pairs)) },
+		// label is the label of a taxonomy term, labels those of several.
+		"label": func(taxonomy, code string) string { return tax.Label(taxonomy, code, lang) },
+		"labels": func(taxonomy string, codes []string) []string {
+			out := make([]string, len(codes))
+			for i, c := range codes {
+				out[i] = tax.Label(taxonomy, c, lang)
+			}
+			return out
+		},
+		// bands are the age bands of the children counts ("0-2" …), for table headings.
+		"bands":   func() []string { return region.AgeBands },
+		"age":     func(min, max *int) string { return ageText(l, min, max) },
+		"date":    func(v any) string { return formatDate(l, v, s.berlin) },
+		"time":    func(t time.Time) string { return t.In(s.berlin).Format("15:04") },
+		"num":     func(n int) string { return printer.Sprintf("%d", n) },
+		"weekday": func(n int) string { return l.T(fmt.Sprintf("weekday.short.%d", n)) },
+		"weekdayLong": func(n int) string {
+			return l.T(fmt.Sprintf("weekday.long.%d", n))
+		},
+		"tel":    telHref,
+		"osm":    osmURL,
+		"static": s.static.url,
+		"eventTime": func(e catalog.Event, zone string) eventTimes {
+			return eventTimesOf(l, e, zone, s.berlin)
+		},
+	}
+}
+
+// pairsMap turns ("Key", value, …) into template data.
+func pairsMap(pairs []any) map[string]any {
+	if len(pairs) == 0 {
+		return nil
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if k, ok := pairs[i].(string); ok {
+			m[k] = pairs[i+1]
+		}
+	}
+	return m
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
