@@ -33,28 +33,23 @@ type placedLocation struct {
 }
 
 // area is the page of a Sozialraum: its shape, its children, its locations and its offers.
-func (s *server) area(w http.ResponseWriter, r *http.Request) {
-	lang := s.language(w, r)
+func (s *server) area(r *http.Request, lang string) (string, any, error) {
 	ctx := r.Context()
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	page, err := readPage(r)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	a, err := s.store.GetArea(ctx, s.scope, id)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	k, err := s.store.GetKommune(ctx, s.scope, a.KommuneID)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	p := areaPage{base: s.newBase(r, lang, a.Name+" – "+k.Name), Area: a, Kommune: k}
 	p.Crumbs = s.trail(lang, crumb{Name: k.Name, Href: kommuneHref(k)}, crumb{Name: a.Name})
@@ -67,18 +62,15 @@ func (s *server) area(w http.ResponseWriter, r *http.Request) {
 	}
 	locs, err := s.store.ListLocations(ctx, s.scope, store.LocationFilter{AreaID: a.ID})
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	if p.Locations, err = s.placeLocations(r, locs); err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	if p.Offers, err = s.offerPage(r, page, store.OfferFilter{AreaID: a.ID}); err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
-	s.render(w, r, http.StatusOK, lang, "area", p)
+	return "area", p, nil
 }
 
 // placeLocations adds the organization's name to each location.

@@ -56,18 +56,15 @@ type filterLink struct {
 }
 
 // kommune is the page of a Kommune: its Sozialräume as a map and a table, its organizations and its offers.
-func (s *server) kommune(w http.ResponseWriter, r *http.Request) {
-	lang := s.language(w, r)
+func (s *server) kommune(r *http.Request, lang string) (string, any, error) {
 	ctx := r.Context()
 	ags, err := pathAGS(r)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	k, err := s.store.GetKommuneByAGS(ctx, s.scope, ags)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	q := r.URL.Query()
 	p := kommunePage{base: s.newBase(r, lang, k.Name), Kommune: k, Phase: q.Get(phaseParam), Field: q.Get(fieldParam)}
@@ -85,32 +82,27 @@ func (s *server) kommune(w http.ResponseWriter, r *http.Request) {
 		v.Merge("", err)
 	}
 	if err := v.Err(); err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	areas, err := s.store.ListAreas(ctx, s.scope, k.ID)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	counts, err := s.store.CountOffersByArea(ctx, s.scope, k.ID)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	p.Map, p.Areas, p.Total = s.kommuneMap(areas, counts)
 	if p.Orgs, err = s.allOrganizations(r, k.ID); err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	p.Offers, err = s.offerPage(r, page, store.OfferFilter{KommuneID: k.ID, Phase: p.Phase, Field: p.Field})
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	p.Phases = filterLinks(r, phaseParam, p.Phase, tax.Terms(taxonomy.Phase))
 	p.Fields = filterLinks(r, fieldParam, p.Field, tax.Terms(taxonomy.Field))
-	s.render(w, r, http.StatusOK, lang, "kommune", p)
+	return "kommune", p, nil
 }
 
 // kommuneHref is the address of a Kommune's page.

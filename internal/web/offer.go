@@ -25,51 +25,44 @@ type offerLocation struct {
 }
 
 // offer is the page a family can act on: what, for whom, when, where, how much, how to take part, whom to call.
-func (s *server) offer(w http.ResponseWriter, r *http.Request) {
-	lang := s.language(w, r)
+func (s *server) offer(r *http.Request, lang string) (string, any, error) {
 	ctx := r.Context()
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	o, err := s.store.GetOffer(ctx, s.scope, id)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	org, err := s.store.GetOrganization(ctx, s.scope, o.OrganizationID)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	k, err := s.store.GetKommune(ctx, s.scope, o.KommuneID)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	p := offerPage{base: s.newBase(r, lang, o.Name), Offer: o, Org: org, Kommune: k, Weekly: sortedWeekly(o.Schedule.Weekly)}
 	p.Crumbs = s.trail(lang, crumb{Name: k.Name, Href: kommuneHref(k)},
 		crumb{Name: org.Name, Href: "/einrichtungen/" + org.ID.String()}, crumb{Name: o.Name})
 	locs, err := s.store.ListLocations(ctx, s.scope, store.LocationFilter{OfferID: o.ID})
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	for _, l := range locs {
 		ol := offerLocation{Location: l}
 		if l.AreaID != nil {
 			a, err := s.store.GetArea(ctx, s.scope, *l.AreaID)
 			if err != nil {
-				s.fail(w, r, lang, err)
-				return
+				return "", nil, err
 			}
 			ol.AreaName, ol.AreaHref = a.Name, "/sozialraeume/"+a.ID.String()
 		}
 		ol.OpeningHours = sortedWeekly(l.OpeningHours)
 		p.Locations = append(p.Locations, ol)
 	}
-	s.render(w, r, http.StatusOK, lang, "offer", p)
+	return "offer", p, nil
 }
 
 // sortedWeekly orders weekly hours from Monday morning to Sunday evening.

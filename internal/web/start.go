@@ -18,18 +18,15 @@ type landGroup struct {
 }
 
 // start is the start page: what Kette is, and the Kommunen grouped by Land with their counts.
-func (s *server) start(w http.ResponseWriter, r *http.Request) {
-	lang := s.language(w, r)
+func (s *server) start(r *http.Request, lang string) (string, any, error) {
 	ctx := r.Context()
 	kommunen, err := s.store.ListKommunen(ctx, s.scope)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	lands, err := s.store.ListLands(ctx)
 	if err != nil {
-		s.fail(w, r, lang, err)
-		return
+		return "", nil, err
 	}
 	p := startPage{base: s.newBase(r, lang, s.i18n.For(lang).T("start.title"))}
 	byCode := map[string]int{}
@@ -56,5 +53,5 @@ func (s *server) start(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Lands = kept
-	s.render(w, r, http.StatusOK, lang, "start", p)
+	return "start", p, nil
 }

@@ -81,14 +81,31 @@ func newServer(d Deps) (*server, error) {
 
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.start)
-	mux.HandleFunc("GET /kommunen/{ags}", s.kommune)
-	mux.HandleFunc("GET /sozialraeume/{id}", s.area)
-	mux.HandleFunc("GET /einrichtungen/{id}", s.organization)
-	mux.HandleFunc("GET /angebote/{id}", s.offer)
+	mux.HandleFunc("GET /{$}", s.page(s.start))
+	mux.HandleFunc("GET /kommunen/{ags}", s.page(s.kommune))
+	mux.HandleFunc("GET /sozialraeume/{id}", s.page(s.area))
+	mux.HandleFunc("GET /einrichtungen/{id}", s.page(s.organization))
+	mux.HandleFunc("GET /angebote/{id}", s.page(s.offer))
 	mux.HandleFunc("GET /static/{version}/{file}", s.serveStatic)
 	mux.HandleFunc("/", s.notFound)
 	return mux
+}
+
+// pageFunc builds a page in a language: it returns the template name and its data, or an error.
+type pageFunc func(r *http.Request, lang string) (template string, data any, err error)
+
+// page turns a pageFunc into a handler. Errors are answered here, in one place, with the error page of their
+// code, so page code only returns them.
+func (s *server) page(f pageFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		lang := s.language(w, r)
+		name, data, err := f(r, lang)
+		if err != nil {
+			s.fail(w, r, lang, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, lang, name, data)
+	}
 }
 
 // language picks the language of a request: ?lang= (remembered in a cookie), then the cookie, then
