@@ -35,3 +35,29 @@ func (s *Store) CountOffersByArea(ctx context.Context, scope tenant.Scope, kommu
 	}
 	return out, errs.Wrap(rows.Err(), "count offers by area")
 }
+
+// CountOffersByTerm counts the offers in scope of a Kommune in scope per code of one taxonomy (e.g. phase):
+// an offer counts once for each of its codes. Codes without offers are absent from the map.
+func (s *Store) CountOffersByTerm(ctx context.Context, scope tenant.Scope, kommuneID uuid.UUID, taxonomy string) (map[string]int, error) {
+	if _, err := s.GetKommune(ctx, scope, kommuneID); err != nil {
+		return nil, err
+	}
+	where, args := s.offerScope(scope, "o.")
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT t.code, COUNT(*) FROM offers o
+		JOIN offer_terms t ON t.offer_id = o.id AND t.taxonomy = ?
+		WHERE o.kommune_id = ? AND `+where+` GROUP BY t.code`), append([]any{taxonomy, kommuneID}, args...)...)
+	if err != nil {
+		return nil, errs.Wrap(err, "count offers by term")
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var code string
+		var n int
+		if err := rows.Scan(&code, &n); err != nil {
+			return nil, errs.Wrap(err, "scan offers by term")
+		}
+		out[code] = n
+	}
+	return out, errs.Wrap(rows.Err(), "count offers by term")
+}

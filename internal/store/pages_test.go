@@ -56,3 +56,48 @@ func TestCountOffersByAreaCountsPublishedOffersOncePerArea(t *testing.T) {
 		}
 	})
 }
+
+func TestCountOffersByTermCountsEachCodeOfPublishedOffers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := seed(t, s, "03101000", "031010000000", 52.26, 10.52) // one offer: age_0_3; health, family_education
+		school := validOffer(f.org.ID, f.loc.ID)
+		school.Name, school.Phases, school.Fields = "Hausaufgabenhilfe", []string{"age_6_10", "age_10_16"}, []string{"education"}
+		hidden := validOffer(f.org.ID, f.loc.ID)
+		hidden.Name, hidden.Status = "Pausiert", catalog.StatusInactive
+		for _, o := range []*catalog.Offer{&school, &hidden} {
+			if err := s.CreateOffer(ctx, system, tester, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		phases, err := s.CountOffersByTerm(ctx, tenant.Public(), f.kommune.ID, "phase")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string]int{"age_0_3": 1, "age_6_10": 1, "age_10_16": 1}; !equalCounts(phases, want) {
+			t.Errorf("public phases %v, want %v", phases, want)
+		}
+		fields, err := s.CountOffersByTerm(ctx, tenant.Kommune(f.kommune.ID), f.kommune.ID, "field")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string]int{"health": 2, "family_education": 2, "education": 1}; !equalCounts(fields, want) {
+			t.Errorf("own Kommune's fields %v, want %v (the inactive offer counts for its own Kommune)", fields, want)
+		}
+		other := seed(t, s, "03403000", "034030000000", 53.14, 8.2)
+		if _, err := s.CountOffersByTerm(ctx, tenant.Kommune(other.kommune.ID), f.kommune.ID, "phase"); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("other tenant: %v, want not found", err)
+		}
+	})
+}
+
+func equalCounts(got, want map[string]int) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if got[k] != v {
+			return false
+		}
+	}
+	return true
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/kette-org/kette/internal/catalog"
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/region"
+	"github.com/kette-org/kette/internal/taxonomy"
 )
 
 // families are the message ids the pages build from a prefix and a value: every value must have a text.
@@ -35,6 +36,7 @@ func families() map[string][]string {
 		"weekday.long.":      weekdays,
 		"age.months":         {"", "_dative"},
 		"age.years":          {"", "_dative"},
+		"kommune.chart.":     {taxonomy.Phase, taxonomy.Field},
 	}
 }
 

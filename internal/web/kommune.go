@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"math"
 	"net/http"
 	"net/url"
@@ -8,8 +9,11 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/kette-org/kette/internal/catalog"
+	"github.com/kette-org/kette/internal/chart"
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/region"
 	"github.com/kette-org/kette/internal/store"
@@ -34,6 +38,19 @@ type kommunePage struct {
 	Fields  []filterLink
 	Phase   string
 	Field   string
+	Charts  []termChart
+}
+
+// termChart is a bar chart of offers per term of one taxonomy, with the same numbers as a table.
+type termChart struct {
+	ID, Title string
+	SVG       template.HTML
+	Rows      []termCount
+}
+
+type termCount struct {
+	Label string
+	Count int
 }
 
 // areaRow is a line of the Sozialräume table.
@@ -100,9 +117,41 @@ func (s *server) kommune(r *http.Request, lang string) (string, any, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	if p.Charts, err = s.termCharts(r, lang, k.ID); err != nil {
+		return "", nil, err
+	}
 	p.Phases = filterLinks(r, phaseParam, p.Phase, tax.Terms(taxonomy.Phase))
 	p.Fields = filterLinks(r, fieldParam, p.Field, tax.Terms(taxonomy.Field))
 	return "kommune", p, nil
+}
+
+// termCharts counts the Kommune's offers per Lebensphase and per Handlungsfeld, in taxonomy order, so gaps
+// in the chain show as short or missing bars.
+func (s *server) termCharts(r *http.Request, lang string, kommuneID uuid.UUID) ([]termChart, error) {
+	l := s.i18n.For(lang)
+	printer := message.NewPrinter(language.Make(lang))
+	format := func(v float64) string { return printer.Sprintf("%d", int(v)) }
+	var out []termChart
+	for _, tx := range []string{taxonomy.Phase, taxonomy.Field} {
+		counts, err := s.store.CountOffersByTerm(r.Context(), s.scope, kommuneID, tx)
+		if err != nil {
+			return nil, err
+		}
+		c := termChart{ID: "chart-" + tx, Title: l.T("kommune.chart." + tx)}
+		bar := chart.Bar{Title: c.Title, Desc: l.T("kommune.chart_desc"), Format: format}
+		for _, t := range s.store.Taxonomies().Terms(tx) {
+			label := s.store.Taxonomies().Label(tx, t.Code, lang)
+			item := chart.BarItem{Label: label, Value: float64(counts[t.Code])}
+			if counts[t.Code] == 0 {
+				item.Class = "gap"
+			}
+			bar.Items = append(bar.Items, item)
+			c.Rows = append(c.Rows, termCount{Label: label, Count: counts[t.Code]})
+		}
+		c.SVG = bar.SVG()
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // kommuneHref is the address of a Kommune's page.
