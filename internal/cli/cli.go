@@ -1,5 +1,5 @@
-// Package cli is the command line of the kette binary: serve, migrate, demo, generate and version. cmd/kette
-// only hands it the arguments, the environment and the signal context.
+// Package cli is the command line of the kette binary: serve, migrate, demo, generate, user add, token add
+// and version. cmd/kette only hands it the arguments, the environment, stdin and the signal context.
 package cli
 
 import (
@@ -21,7 +21,8 @@ import (
 
 // Env is what a command gets from its surroundings.
 type Env struct {
-	Args    []string // without the program name
+	Args    []string  // without the program name
+	Stdin   io.Reader // where user add reads a password when none is given; a terminal is asked without echo
 	Getenv  func(string) string
 	Stdout  io.Writer
 	Stderr  io.Writer
@@ -39,6 +40,8 @@ Befehle:
   migrate    Datenbankschema aktualisieren und Taxonomien einspielen
   demo       Demodaten (Niedersachsen, vier Kommunen) in eine leere Datenbank laden
   generate   synthetischen bundesweiten Datensatz erzeugen (--offers N --seed S)
+  user add   Benutzerkonto anlegen (--email … --role … [--kommune AGS] [--land 03] [--organization ID …])
+  token add  API-Schlüssel für ein Benutzerkonto anlegen und einmal ausgeben (--email … [--name …])
   version    Version ausgeben
 
 Optionen je Befehl: kette <Befehl> -h
@@ -61,6 +64,10 @@ func Run(ctx context.Context, env Env) int {
 		err = loadDemo(ctx, env, args)
 	case "generate":
 		err = generateData(ctx, env, args)
+	case "user":
+		err = userAdd(ctx, env, args)
+	case "token":
+		err = tokenAdd(ctx, env, args)
 	case "version", "--version", "-version":
 		fmt.Fprintln(env.Stdout, "kette", env.Version)
 		return 0

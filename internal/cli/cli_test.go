@@ -51,7 +51,7 @@ func TestEnvironmentVariablesConfigureTheDatabase(t *testing.T) {
 			}
 			return ""
 		}})
-	if code != 0 || !strings.Contains(out.String(), "Schema jetzt Version 1") {
+	if code != 0 || !strings.Contains(out.String(), "Schema jetzt Version 2") {
 		t.Fatalf("migrate via KETTE_DB: %d %q", code, out.String())
 	}
 	if _, err := os.Stat(strings.TrimPrefix(dsn, "sqlite:")); err != nil {

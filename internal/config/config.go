@@ -23,6 +23,14 @@ type Config struct {
 	Seed            uint64        // generate: random seed
 	DistrictsFile   string        // generate: override the shipped districts.csv
 	Progress        bool          // show progress bars on the terminal
+	Email           string        // user add, token add: the account's e-mail address
+	Role            string        // user add: role code
+	KommuneAGS      string        // user add: the Kommune of the account (AGS)
+	LandCode        string        // user add: the Land of a land_admin (01–16)
+	Organizations   []string      // user add: organization ids of a provider_editor (repeatable flag)
+	DisplayName     string        // user add: display name
+	Password        string        // user add: password; asked for on the terminal when empty
+	TokenName       string        // token add: what the token is for
 }
 
 // Defaults returns the configuration without flags or environment.
@@ -80,7 +88,42 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string, which ...strin
 			str(&c.DistrictsFile, "districts", "CSV of Kreise (AGS;type;name;…;population); default: the shipped copy")
 		case "progress":
 			boolean(&c.Progress, "progress", "show a progress bar")
+		case "account":
+			str(&c.Email, "email", "e-mail address of the account")
+		case "user":
+			str(&c.Role, "role", "role: land_admin, kommune_coordinator, provider_editor, reviewer, programme_officer")
+			str(&c.KommuneAGS, "kommune", "Kommune of the account (AGS, 8 digits); every role but land_admin")
+			str(&c.LandCode, "land", "Land of a land_admin (01–16)")
+			if v := envDefault("organization"); v != "" {
+				c.Organizations = strings.Split(v, ",")
+			}
+			fs.Var(&stringList{list: &c.Organizations}, "organization", "organization id of a provider_editor; repeat for several (KETTE_ORGANIZATION, comma-separated)")
+			str(&c.DisplayName, "name", "display name; default: the e-mail address")
+			str(&c.Password, "password", "password; when empty it is asked for on the terminal or read as one line from stdin")
+		case "token":
+			str(&c.TokenName, "name", "what the token is for, e.g. the integration's name")
 		}
 	}
 	return firstErr
+}
+
+// stringList is a repeatable flag; the first flag replaces the list taken from the environment.
+type stringList struct {
+	list *[]string
+	set  bool
+}
+
+func (l *stringList) String() string {
+	if l.list == nil {
+		return ""
+	}
+	return strings.Join(*l.list, ",")
+}
+
+func (l *stringList) Set(v string) error {
+	if !l.set {
+		*l.list, l.set = nil, true
+	}
+	*l.list = append(*l.list, v)
+	return nil
 }

@@ -35,3 +35,27 @@ func TestFlagsOverrideEnvironmentOverrideDefaults(t *testing.T) {
 		t.Fatal("KETTE_DEMO=vielleicht was accepted")
 	}
 }
+
+func TestAccountFlagsRepeatOrganizationsAndOverrideTheEnvironment(t *testing.T) {
+	read := func(env map[string]string, args ...string) Config {
+		t.Helper()
+		c := Defaults()
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		if err := c.Flags(fs, func(k string) string { return env[k] }, "account", "user"); err != nil {
+			t.Fatal(err)
+		}
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	env := map[string]string{"KETTE_ORGANIZATION": "a,b", "KETTE_ROLE": "reviewer"}
+	if c := read(env); len(c.Organizations) != 2 || c.Role != "reviewer" {
+		t.Fatalf("environment: %+v", c)
+	}
+	c := read(env, "--email", "a@example.org", "--organization", "x", "--organization", "y", "--role", "provider_editor")
+	if c.Email != "a@example.org" || c.Role != "provider_editor" || len(c.Organizations) != 2 || c.Organizations[0] != "x" || c.Organizations[1] != "y" {
+		t.Fatalf("flags: %+v", c)
+	}
+}

@@ -19,6 +19,8 @@ const (
 	NotFound         Code = "not_found"          // absent or outside the caller's tenant: 404
 	Conflict         Code = "conflict"           // unique key taken, stale version: 409
 	Forbidden        Code = "forbidden"          // known caller, not allowed: 403
+	Unauthenticated  Code = "unauthenticated"    // no or wrong credentials (login, bearer token): 401
+	TooManyRequests  Code = "too_many_requests"  // throttled, e.g. too many failed logins: 429
 	MethodNotAllowed Code = "method_not_allowed" // the path exists, the method does not: 405
 	Unavailable      Code = "unavailable"        // a dependency such as the database is down or out of date: 503
 	Internal         Code = "internal"           // a bug or an unexpected failure: 500
@@ -107,6 +109,10 @@ func HTTPStatus(code Code) int {
 		return http.StatusConflict
 	case Forbidden:
 		return http.StatusForbidden
+	case Unauthenticated:
+		return http.StatusUnauthorized
+	case TooManyRequests:
+		return http.StatusTooManyRequests
 	case MethodNotAllowed:
 		return http.StatusMethodNotAllowed
 	case Unavailable:

@@ -4,7 +4,11 @@
 // tenants do not leak.
 package tenant
 
-import "github.com/google/uuid"
+import (
+	"slices"
+
+	"github.com/google/uuid"
+)
 
 // Kind says what a Scope covers.
 type Kind int
@@ -16,11 +20,15 @@ const (
 	KindKommune
 )
 
-// Scope is the acting tenant of a call. The zero Scope is invalid and sees nothing.
+// Scope is the acting tenant of a call. The zero Scope is invalid and sees nothing. Scopes hold a slice, so
+// they are not comparable with ==; compare Kind and the keys instead.
 type Scope struct {
 	Kind      Kind
 	LandCode  string
 	KommuneID uuid.UUID
+	// OrganizationIDs, when not empty, limits changes to the offers and locations of these organizations
+	// (a provider editor); reads still cover the whole Kommune.
+	OrganizationIDs []uuid.UUID
 }
 
 // Public sees published content of every Kommune.
@@ -34,6 +42,20 @@ func Land(code string) Scope { return Scope{Kind: KindLand, LandCode: code} }
 
 // Kommune sees everything of one Kommune.
 func Kommune(id uuid.UUID) Scope { return Scope{Kind: KindKommune, KommuneID: id} }
+
+// Organizations is a Kommune scope that may only change the offers and locations of the given organizations.
+func Organizations(kommuneID uuid.UUID, ids ...uuid.UUID) Scope {
+	return Scope{Kind: KindKommune, KommuneID: kommuneID, OrganizationIDs: ids}
+}
+
+// Limited reports whether changes are restricted to some organizations.
+func (s Scope) Limited() bool { return len(s.OrganizationIDs) > 0 }
+
+// MayChange reports whether the scope may change what belongs to the organization. It does not check the
+// tenant: the store does that with its queries.
+func (s Scope) MayChange(organizationID uuid.UUID) bool {
+	return !s.Limited() || slices.Contains(s.OrganizationIDs, organizationID)
+}
 
 // PublishedOnly reports whether the scope may only see published content.
 func (s Scope) PublishedOnly() bool { return s.Kind == KindPublic }
