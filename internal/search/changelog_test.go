@@ -1,0 +1,36 @@
+package search
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kette-org/kette/internal/store"
+)
+
+// In PostgreSQL a transaction can commit audit id 11 before id 10; the reader must ask for 10 again until it
+// shows up, and give up after a minute (a rolled-back transaction leaves its id unused for ever).
+func TestChangeLogRemembersSkippedIDs(t *testing.T) {
+	now := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+	x := New(Options{Now: func() time.Time { return now }})
+	x.lastAudit = 9
+	x.advance([]store.AuditChange{{ID: 11}, {ID: 14}})
+	if x.lastAudit != 14 {
+		t.Fatalf("position %d, want 14", x.lastAudit)
+	}
+	gaps := x.gapIDs()
+	slices.Sort(gaps)
+	if !slices.Equal(gaps, []int64{10, 12, 13}) {
+		t.Fatalf("asks again for %v, want [10 12 13]", gaps)
+	}
+	x.advance([]store.AuditChange{{ID: 10}, {ID: 15}})
+	gaps = x.gapIDs()
+	slices.Sort(gaps)
+	if !slices.Equal(gaps, []int64{12, 13}) || x.lastAudit != 15 {
+		t.Fatalf("after 10 came: gaps %v, position %d", gaps, x.lastAudit)
+	}
+	now = now.Add(2 * time.Minute)
+	if gaps := x.gapIDs(); len(gaps) != 0 {
+		t.Fatalf("after two minutes still asking for %v", gaps)
+	}
+}

@@ -1,0 +1,474 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/google/uuid"
+	"github.com/tidwall/rtree"
+
+	"github.com/kette-org/kette/internal/catalog"
+	"github.com/kette-org/kette/internal/errs"
+	"github.com/kette-org/kette/internal/search/german"
+	"github.com/kette-org/kette/internal/store"
+	"github.com/kette-org/kette/internal/taxonomy"
+)
+
+// Options tune an Index; the zero value is fine.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time // the clock for queries without Now, replaceable in tests
+	Batch  int              // offers read per batch from the store, default 1000
+}
+
+// Index is the in-memory search index of the public offers. It is safe for concurrent use: searches share a
+// read lock, Build and Refresh take the write lock only to apply a batch.
+type Index struct {
+	log   *slog.Logger
+	now   func() time.Time
+	batch int
+
+	refreshMu sync.Mutex // one Build or Refresh at a time
+	src       *store.Store
+	tax       *taxonomy.Set
+	lastAudit int64               // the change log is applied up to here
+	gaps      map[int64]time.Time // ids below lastAudit not yet seen: a transaction may still commit them
+
+	mu sync.RWMutex
+	st *state
+
+	scratch sync.Pool // []float32 score arrays, one per running search
+}
+
+// New returns an empty index; Build fills it.
+func New(opts Options) *Index {
+	x := &Index{log: opts.Logger, now: opts.Now, batch: opts.Batch, st: newState(), gaps: map[int64]time.Time{}}
+	if x.log == nil {
+		x.log = slog.New(slog.DiscardHandler)
+	}
+	if x.now == nil {
+		x.now = time.Now
+	}
+	if x.batch <= 0 {
+		x.batch = 1000
+	}
+	return x
+}
+
+// state is everything a search reads. Document ids are dense uint32 so that postings can be roaring bitmaps.
+type state struct {
+	docs  []*doc
+	ids   map[uuid.UUID]uint32
+	free  []uint32
+	alive *roaring.Bitmap
+	vocab *vocabulary
+	// facets[dimension][value] are the documents with that value; values lists them all, by index.
+	facets map[string]map[string]*facetValue
+	values []*facetValue
+	geo    rtree.RTreeG[uint32]
+	zones  map[string]*time.Location
+	// Sums of field lengths, for the average lengths of BM25.
+	titleLen, bodyLen int64
+}
+
+func newState() *state {
+	return &state{ids: map[uuid.UUID]uint32{}, alive: roaring.New(), vocab: newVocabulary(),
+		facets: map[string]map[string]*facetValue{}, zones: map[string]*time.Location{}}
+}
+
+// doc is what ranking, filtering and removal need of one offer.
+type doc struct {
+	id                uuid.UUID
+	titleLen, bodyLen uint16
+	minAge, maxAge    int32 // months; -1 when open
+	confirmed         int64 // unix seconds of last_confirmed_at, 0 when never
+	land              string
+	points            [][2]float64 // lat, lon of its locations
+	hours             hours
+	terms             []uint32      // terms in its title or body
+	in                []*facetValue // the facet values it has
+}
+
+// Build reads every public offer from s into a new index and replaces the current one when done, so searches
+// keep answering from the old index meanwhile. It remembers s for Refresh.
+func (x *Index) Build(ctx context.Context, s *store.Store) error {
+	x.refreshMu.Lock()
+	defer x.refreshMu.Unlock()
+	// The change log position is read first: changes committed during the build are applied again by the
+	// next Refresh, which is harmless because applying a change is idempotent.
+	last, err := s.LastAuditID(ctx)
+	if err != nil {
+		return err
+	}
+	st := newState()
+	err = s.StreamSearchDocs(ctx, store.SearchSelection{}, x.batch, func(batch []store.SearchDoc) error {
+		for i := range batch {
+			st.upsert(&batch[i])
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return errs.Wrap(err, "build search index")
+	}
+	st.vocab.sortReversed()
+	x.mu.Lock()
+	x.st, x.tax = st, s.Taxonomies()
+	x.mu.Unlock()
+	x.src, x.lastAudit, x.gaps = s, last, map[int64]time.Time{}
+	return nil
+}
+
+// Len is the number of offers in the index.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return int(x.st.alive.GetCardinality())
+}
+
+// Run refreshes the index every interval (one second when zero) until ctx ends. Failures are logged and
+// retried at the next tick, so a database hiccup delays freshness but does not stop it.
+func (x *Index) Run(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = time.Second
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := x.Refresh(ctx); err != nil && ctx.Err() == nil {
+				x.log.Error("search index refresh", "err", err)
+			}
+		}
+	}
+}
+
+// upsert puts a document in place of the one with its offer id, or adds it.
+func (st *state) upsert(sd *store.SearchDoc) {
+	id, ok := st.ids[sd.Offer.ID]
+	if ok {
+		st.clear(id)
+	} else if n := len(st.free); n > 0 {
+		id, st.free = st.free[n-1], st.free[:n-1]
+	} else {
+		id = uint32(len(st.docs))
+		st.docs = append(st.docs, nil)
+	}
+	st.ids[sd.Offer.ID] = id
+	st.docs[id] = st.makeDoc(id, sd)
+	st.alive.Add(id)
+}
+
+// remove takes an offer out of the index; its document id is reused.
+func (st *state) remove(offer uuid.UUID) {
+	id, ok := st.ids[offer]
+	if !ok {
+		return
+	}
+	st.clear(id)
+	st.docs[id] = nil
+	delete(st.ids, offer)
+	st.alive.Remove(id)
+	st.free = append(st.free, id)
+}
+
+// clear removes document id from every posting, facet and the geo index.
+func (st *state) clear(id uint32) {
+	d := st.docs[id]
+	for _, t := range d.terms {
+		p := st.vocab.postings[t]
+		p.title.Remove(id)
+		p.body.Remove(id)
+		delete(p.tf, id)
+	}
+	for _, v := range d.in {
+		v.docs.Remove(id)
+	}
+	for _, p := range d.points {
+		st.geo.Delete([2]float64{p[1], p[0]}, [2]float64{p[1], p[0]}, id)
+	}
+	st.titleLen -= int64(d.titleLen)
+	st.bodyLen -= int64(d.bodyLen)
+}
+
+func (st *state) makeDoc(id uint32, sd *store.SearchDoc) *doc {
+	o := &sd.Offer
+	d := &doc{id: o.ID, minAge: -1, maxAge: -1, land: sd.LandCode}
+	if o.MinimumAgeMonths != nil {
+		d.minAge = int32(*o.MinimumAgeMonths)
+	}
+	if o.MaximumAgeMonths != nil {
+		d.maxAge = int32(*o.MaximumAgeMonths)
+	}
+	if o.LastConfirmedAt != nil {
+		d.confirmed = o.LastConfirmedAt.Unix()
+	}
+	st.indexText(id, d, o.Name, o.Description+" "+sd.OrganizationName)
+	st.indexFacets(id, d, sd)
+	st.indexPlaces(id, d, sd)
+	return d
+}
+
+// indexText adds the stems of the title and the body to the postings.
+func (st *state) indexText(id uint32, d *doc, title, body string) {
+	counts := map[uint32]uint16{}
+	tw, bw := german.Words(title), german.Words(body)
+	for _, w := range tw {
+		if t := st.vocab.word(w); counts[t]>>8 < 0xff {
+			counts[t] += 1 << 8
+		}
+	}
+	for _, w := range bw {
+		if t := st.vocab.word(w); counts[t]&0xff < 0xff {
+			counts[t]++
+		}
+	}
+	d.titleLen, d.bodyLen = uint16(min(len(tw), 0xffff)), uint16(min(len(bw), 0xffff))
+	st.titleLen += int64(d.titleLen)
+	st.bodyLen += int64(d.bodyLen)
+	d.terms = make([]uint32, 0, len(counts))
+	for t, c := range counts {
+		d.terms = append(d.terms, t)
+		p := st.vocab.postings[t]
+		if c>>8 > 0 {
+			p.title.Add(id)
+		}
+		if c&0xff > 0 {
+			p.body.Add(id)
+		}
+		if c>>8 > 1 || c&0xff > 1 {
+			if p.tf == nil {
+				p.tf = map[uint32]uint16{}
+			}
+			p.tf[id] = c
+		}
+	}
+}
+
+// The facet dimensions; they are also the keys of Result.Facets.
+const (
+	DimPhase            = "phase"
+	DimField            = "field"
+	DimTargetGroup      = "target_group"
+	DimTransition       = "transition"
+	DimLanguage         = "language"
+	DimCost             = "cost"
+	DimAccess           = "access"
+	DimDelivery         = "delivery"
+	DimOrganizationKind = "organization_kind"
+	DimKommune          = "kommune"
+	DimArea             = "area"
+	DimWeekday          = "weekday" // "1" (Monday) … "7": has weekly hours on that day
+)
+
+// Dimensions lists the facet dimensions in display order.
+func Dimensions() []string {
+	return []string{DimPhase, DimField, DimTargetGroup, DimTransition, DimLanguage, DimCost, DimAccess,
+		DimDelivery, DimOrganizationKind, DimKommune, DimArea, DimWeekday}
+}
+
+func (st *state) indexFacets(id uint32, d *doc, sd *store.SearchDoc) {
+	o := &sd.Offer
+	add := func(dim string, values ...string) {
+		for _, v := range values {
+			fv := st.facet(dim, v, true)
+			fv.docs.Add(id)
+			d.in = append(d.in, fv)
+		}
+	}
+	add(DimPhase, o.Phases...)
+	add(DimField, o.Fields...)
+	add(DimTargetGroup, o.TargetGroups...)
+	add(DimTransition, o.Transitions...)
+	add(DimLanguage, o.Languages...)
+	add(DimCost, o.Cost)
+	add(DimAccess, o.Access)
+	add(DimDelivery, o.Delivery...)
+	add(DimOrganizationKind, sd.OrganizationKind)
+	add(DimKommune, o.KommuneID.String())
+	seen := map[uuid.UUID]bool{}
+	for _, l := range sd.Locations {
+		if l.AreaID != nil && !seen[*l.AreaID] {
+			seen[*l.AreaID] = true
+			add(DimArea, l.AreaID.String())
+		}
+	}
+}
+
+// facetValue is one value of a facet dimension and the documents that have it.
+type facetValue struct {
+	dim, value string
+	index      int // in state.values
+	docs       *roaring.Bitmap
+}
+
+// facet returns a value of a dimension, creating it when create is set (nil otherwise when absent).
+func (st *state) facet(dim, value string, create bool) *facetValue {
+	m := st.facets[dim]
+	if m == nil {
+		if !create {
+			return nil
+		}
+		m = map[string]*facetValue{}
+		st.facets[dim] = m
+	}
+	fv := m[value]
+	if fv == nil && create {
+		fv = &facetValue{dim: dim, value: value, index: len(st.values), docs: roaring.New()}
+		m[value] = fv
+		st.values = append(st.values, fv)
+	}
+	return fv
+}
+
+// indexPlaces records the coordinates and opening hours: the offer's own weekly schedule, or else the
+// opening hours of its locations.
+func (st *state) indexPlaces(id uint32, d *doc, sd *store.SearchDoc) {
+	weekly := sd.Offer.Schedule.Weekly
+	for _, l := range sd.Locations {
+		d.points = append(d.points, [2]float64{l.Latitude, l.Longitude})
+		st.geo.Insert([2]float64{l.Longitude, l.Latitude}, [2]float64{l.Longitude, l.Latitude}, id)
+		if len(sd.Offer.Schedule.Weekly) == 0 {
+			weekly = append(weekly, l.OpeningHours...)
+		}
+	}
+	d.hours = makeHours(st.zone(sd.Offer.Schedule.Timezone), weekly, sd.Offer.Schedule.Events, sd.Offer.ValidFrom, sd.Offer.ValidTo)
+	days := d.hours.weekdays()
+	for wd := 1; wd <= 7; wd++ {
+		if days&(1<<wd) != 0 {
+			fv := st.facet(DimWeekday, strconv.Itoa(wd), true)
+			fv.docs.Add(id)
+			d.in = append(d.in, fv)
+		}
+	}
+}
+
+func (st *state) zone(name string) *time.Location {
+	if name == "" {
+		name = catalog.DefaultTimezone
+	}
+	if z, ok := st.zones[name]; ok {
+		return z
+	}
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		z = time.UTC
+	}
+	st.zones[name] = z
+	return z
+}
+
+// Refresh applies the changes logged in the audit log since the last Build or Refresh: it re-reads the offers
+// named by offer entries and the offers of changed organizations, locations and Kommunen (the generator logs
+// one Kommune entry per bulk load), and drops offers that are gone or no longer public. It returns how many
+// log entries it applied. In PostgreSQL an id can commit after a higher one; ids skipped are asked for again
+// for a minute, so a slow transaction is not missed.
+func (x *Index) Refresh(ctx context.Context) (int, error) {
+	x.refreshMu.Lock()
+	defer x.refreshMu.Unlock()
+	if x.src == nil {
+		return 0, &errs.Error{Code: errs.Internal, Err: errors.New("search index refreshed before Build")}
+	}
+	applied := 0
+	for {
+		changes, err := x.src.AuditChanges(ctx, x.lastAudit, x.gapIDs(), 2000)
+		if err != nil || len(changes) == 0 {
+			return applied, err
+		}
+		if err := x.apply(ctx, changes); err != nil {
+			return applied, err
+		}
+		x.advance(changes)
+		applied += len(changes)
+		if len(changes) < 2000 {
+			return applied, nil
+		}
+	}
+}
+
+func (x *Index) gapIDs() []int64 {
+	cutoff := x.now().Add(-time.Minute)
+	ids := make([]int64, 0, len(x.gaps))
+	for id, seen := range x.gaps {
+		if seen.Before(cutoff) || len(ids) >= 500 {
+			delete(x.gaps, id) // rolled back, or too many to ask about
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// advance moves the change-log position past changes and notes the ids it skipped.
+func (x *Index) advance(changes []store.AuditChange) {
+	now := x.now()
+	for _, c := range changes {
+		delete(x.gaps, c.ID)
+		if c.ID <= x.lastAudit {
+			continue
+		}
+		for missing := max(x.lastAudit+1, c.ID-1000); missing < c.ID; missing++ {
+			x.gaps[missing] = now
+		}
+		x.lastAudit = c.ID
+	}
+}
+
+// apply re-reads the offers the changes touch and puts them into the index.
+func (x *Index) apply(ctx context.Context, changes []store.AuditChange) error {
+	var sel store.SearchSelection
+	offers := map[uuid.UUID]bool{}
+	for _, c := range changes {
+		id, err := uuid.Parse(c.EntityID)
+		if err != nil {
+			continue // entities keyed otherwise (a Land) hold no offers
+		}
+		switch c.Entity {
+		case "offer":
+			sel.OfferIDs = append(sel.OfferIDs, id)
+			offers[id] = true
+		case "organization":
+			sel.OrganizationIDs = append(sel.OrganizationIDs, id)
+		case "location":
+			sel.LocationIDs = append(sel.LocationIDs, id)
+		case "kommune":
+			sel.KommuneIDs = append(sel.KommuneIDs, id)
+		}
+	}
+	if len(sel.OfferIDs)+len(sel.OrganizationIDs)+len(sel.LocationIDs)+len(sel.KommuneIDs) == 0 {
+		return nil
+	}
+	err := x.src.StreamSearchDocs(ctx, sel, x.batch, func(batch []store.SearchDoc) error {
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		for i := range batch {
+			delete(offers, batch[i].Offer.ID)
+			x.st.upsert(&batch[i])
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for id := range offers { // named by the log but not public (any more)
+		x.st.remove(id)
+	}
+	x.st.vocab.sortReversed()
+	return nil
+}
+
+// Position is the id of the last audit entry applied.
+func (x *Index) Position() int64 {
+	x.refreshMu.Lock()
+	defer x.refreshMu.Unlock()
+	return x.lastAudit
+}
