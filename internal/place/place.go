@@ -6,15 +6,14 @@
 //
 // Names are compared folded: lower case, umlauts as ae/oe/ue, ß as ss, punctuation as spaces, and generic
 // words of official names ("Landeshauptstadt", "Hansestadt", ", Stadt") dropped, so "lueneburg" finds
-// "Hansestadt Lüneburg". This small folding is written here because the German search analysis (issue 4's
-// index) is about full text, while this needs only names.
+// "Hansestadt Lüneburg". The folding is the search index's (internal/search/german), so a place and a search
+// word are compared alike.
 package place
 
 import (
 	"context"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/region"
+	"github.com/kette-org/kette/internal/search/german"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/tenant"
 )
@@ -259,36 +259,8 @@ func nameKeys(name string) []string {
 	return keys
 }
 
-// fold lower-cases, writes umlauts and ß out, and turns everything that is not a letter or digit into single
-// spaces.
-func fold(s string) string {
-	var b strings.Builder
-	space := true
-	for _, r := range strings.ToLower(s) {
-		switch r {
-		case 'ä':
-			b.WriteString("ae")
-		case 'ö':
-			b.WriteString("oe")
-		case 'ü':
-			b.WriteString("ue")
-		case 'ß':
-			b.WriteString("ss")
-		default:
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				b.WriteRune(r)
-			} else {
-				if !space {
-					b.WriteByte(' ')
-				}
-				space = true
-				continue
-			}
-		}
-		space = false
-	}
-	return strings.TrimSpace(b.String())
-}
+// fold compares names the way the search index compares words (german.Fold), with single spaces.
+func fold(s string) string { return strings.Join(strings.Fields(german.Fold(s)), " ") }
 
 func isDigits(s string) bool {
 	for _, r := range s {
