@@ -25,19 +25,39 @@ type Deps struct {
 
 type api struct{ Deps }
 
+// geoJSON marks a result that is answered as application/geo+json.
+type geoJSON struct{ v any }
+
+// read turns a handler that returns its result or an error into an http.HandlerFunc: errors are answered by
+// fail in one place, results are written as JSON.
+func (a *api) read(f func(r *http.Request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, err := f(r)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		if g, ok := v.(geoJSON); ok {
+			writeJSONTyped(w, "application/geo+json", g.v)
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
 // New returns the handler of /api/v1.
 func New(d Deps) http.Handler {
 	a := &api{d}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/v1/kommunen", a.listKommunen)
-	mux.HandleFunc("GET /api/v1/kommunen/{ags}", a.getKommune)
-	mux.HandleFunc("GET /api/v1/kommunen/{ags}/areas", a.listAreas)
-	mux.HandleFunc("GET /api/v1/kommunen/{ags}/organizations", a.listOrganizations)
-	mux.HandleFunc("GET /api/v1/kommunen/{ags}/offers", a.listOffers)
-	mux.HandleFunc("GET /api/v1/areas/{id}", a.getArea)
-	mux.HandleFunc("GET /api/v1/organizations/{id}", a.getOrganization)
-	mux.HandleFunc("GET /api/v1/offers/{id}", a.getOffer)
-	mux.HandleFunc("GET /api/v1/taxonomies", a.listTaxonomies)
+	mux.HandleFunc("GET /api/v1/kommunen", a.read(a.listKommunen))
+	mux.HandleFunc("GET /api/v1/kommunen/{ags}", a.read(a.getKommune))
+	mux.HandleFunc("GET /api/v1/kommunen/{ags}/areas", a.read(a.listAreas))
+	mux.HandleFunc("GET /api/v1/kommunen/{ags}/organizations", a.read(a.listOrganizations))
+	mux.HandleFunc("GET /api/v1/kommunen/{ags}/offers", a.read(a.listOffers))
+	mux.HandleFunc("GET /api/v1/areas/{id}", a.read(a.getArea))
+	mux.HandleFunc("GET /api/v1/organizations/{id}", a.read(a.getOrganization))
+	mux.HandleFunc("GET /api/v1/offers/{id}", a.read(a.getOffer))
+	mux.HandleFunc("GET /api/v1/taxonomies", a.read(a.listTaxonomies))
 	mux.HandleFunc("POST /api/v1/validate/{entity}", a.validate)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		// The catch-all matches every method: tell a wrong method (405) from an unknown path (404).

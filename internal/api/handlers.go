@@ -20,54 +20,48 @@ import (
 // The API is public and read-only for now: every read is in the public scope.
 var public = tenant.Public()
 
-func (a *api) listKommunen(w http.ResponseWriter, r *http.Request) {
+func (a *api) listKommunen(r *http.Request) (any, error) {
 	ks, err := a.Store.ListKommunen(r.Context(), public)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	if ks == nil {
 		ks = []region.KommuneSummary{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": ks, "total": len(ks)})
+	return map[string]any{"items": ks, "total": len(ks)}, nil
 }
 
 func (a *api) kommune(r *http.Request) (region.Kommune, error) {
 	return a.Store.GetKommuneByAGS(r.Context(), public, r.PathValue("ags"))
 }
 
-func (a *api) getKommune(w http.ResponseWriter, r *http.Request) {
+func (a *api) getKommune(r *http.Request) (any, error) {
 	k, err := a.kommune(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	all, err := a.Store.ListKommunen(r.Context(), tenant.Kommune(k.ID))
 	if err != nil || len(all) != 1 {
-		a.fail(w, r, errs.Wrap(err, "kommune summary"))
-		return
+		return nil, errs.Wrap(err, "kommune summary")
 	}
-	writeJSON(w, http.StatusOK, all[0])
+	return all[0], nil
 }
 
 // listAreas answers a GeoJSON FeatureCollection: one Feature per Sozialraum with its polygon.
-func (a *api) listAreas(w http.ResponseWriter, r *http.Request) {
+func (a *api) listAreas(r *http.Request) (any, error) {
 	k, err := a.kommune(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	areas, err := a.Store.ListAreas(r.Context(), public, k.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	fc := geojson.NewFeatureCollection()
 	for _, ar := range areas {
 		fc.Append(areaFeature(ar, k))
 	}
-	w.Header().Set("Content-Type", "application/geo+json")
-	writeJSONTyped(w, "application/geo+json", fc)
+	return geoJSON{fc}, nil
 }
 
 func areaFeature(ar region.Area, k region.Kommune) *geojson.Feature {
@@ -80,54 +74,46 @@ func areaFeature(ar region.Area, k region.Kommune) *geojson.Feature {
 	return f
 }
 
-func (a *api) getArea(w http.ResponseWriter, r *http.Request) {
+func (a *api) getArea(r *http.Request) (any, error) {
 	id, err := pathID(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	ar, err := a.Store.GetArea(r.Context(), public, id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	k, err := a.Store.GetKommune(r.Context(), public, ar.KommuneID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSONTyped(w, "application/geo+json", areaFeature(ar, k))
+	return geoJSON{areaFeature(ar, k)}, nil
 }
 
-func (a *api) listOrganizations(w http.ResponseWriter, r *http.Request) {
+func (a *api) listOrganizations(r *http.Request) (any, error) {
 	k, err := a.kommune(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	limit, offset, err := page(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	orgs, total, err := a.Store.ListOrganizations(r.Context(), public, store.OrganizationFilter{KommuneID: k.ID, Limit: limit, Offset: offset})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, newList(orgs, total, limit, offset))
+	return newList(orgs, total, limit, offset), nil
 }
 
-func (a *api) listOffers(w http.ResponseWriter, r *http.Request) {
+func (a *api) listOffers(r *http.Request) (any, error) {
 	k, err := a.kommune(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	limit, offset, err := page(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	f := store.OfferFilter{KommuneID: k.ID, Phase: r.URL.Query().Get("phase"), Field: r.URL.Query().Get("field"), Limit: limit, Offset: offset}
 	var v errs.Validation
@@ -139,15 +125,13 @@ func (a *api) listOffers(w http.ResponseWriter, r *http.Request) {
 		v.Add("field", "validation.unknown_code", map[string]any{"Value": f.Field})
 	}
 	if err := v.Err(); err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	offers, total, err := a.Store.ListOffers(r.Context(), public, f)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, newList(offers, total, limit, offset))
+	return newList(offers, total, limit, offset), nil
 }
 
 // organizationView is an organization with its locations.
@@ -156,23 +140,20 @@ type organizationView struct {
 	Locations []catalog.Location `json:"locations"`
 }
 
-func (a *api) getOrganization(w http.ResponseWriter, r *http.Request) {
+func (a *api) getOrganization(r *http.Request) (any, error) {
 	id, err := pathID(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	org, err := a.Store.GetOrganization(r.Context(), public, id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	locs, err := a.Store.ListLocations(r.Context(), public, store.LocationFilter{OrganizationID: id})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, organizationView{org, nonNil(locs)})
+	return organizationView{org, nonNil(locs)}, nil
 }
 
 // offerView is an offer with its organization and locations resolved.
@@ -182,28 +163,24 @@ type offerView struct {
 	Locations    []catalog.Location   `json:"locations"`
 }
 
-func (a *api) getOffer(w http.ResponseWriter, r *http.Request) {
+func (a *api) getOffer(r *http.Request) (any, error) {
 	id, err := pathID(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	o, err := a.Store.GetOffer(r.Context(), public, id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	org, err := a.Store.GetOrganization(r.Context(), public, o.OrganizationID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	locs, err := a.Store.ListLocations(r.Context(), public, store.LocationFilter{OfferID: id})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, offerView{Offer: o, Organization: org, Locations: nonNil(locs)})
+	return offerView{Offer: o, Organization: org, Locations: nonNil(locs)}, nil
 }
 
 // termView adds the HSDS term_uri to a term.
@@ -212,11 +189,10 @@ type termView struct {
 	URI string `json:"term_uri"`
 }
 
-func (a *api) listTaxonomies(w http.ResponseWriter, r *http.Request) {
+func (a *api) listTaxonomies(r *http.Request) (any, error) {
 	taxs, err := a.Store.ListTaxonomies(r.Context())
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	type view struct {
 		Code    string     `json:"code"`
@@ -233,7 +209,7 @@ func (a *api) listTaxonomies(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, v)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"taxonomies": out})
+	return map[string]any{"taxonomies": out}, nil
 }
 
 // validate checks a JSON object against the rules of its type and writes nothing: integrators use it to test
