@@ -148,6 +148,14 @@ func TestAreasAreAGeoJSONFeatureCollection(t *testing.T) {
 		if code := get(t, f, "GET", "/api/v1/kommunen/03403000/areas", nil, &fc); code != 200 {
 			t.Fatalf("status %d", code)
 		}
+		for _, path := range []string{"/api/v1/kommunen/03403000/areas", "/api/v1/areas/" + f.area.ID.String()} {
+			resp, err := http.Get(f.srv.URL + path)
+			must(t, err)
+			resp.Body.Close()
+			if ct := resp.Header.Get("Content-Type"); ct != "application/geo+json" {
+				t.Errorf("%s: content type %q, want application/geo+json", path, ct)
+			}
+		}
 		if fc.Type != "FeatureCollection" || len(fc.Features) != 1 {
 			t.Fatalf("collection: %+v", fc)
 		}
