@@ -13,6 +13,7 @@ import (
 
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/search"
 	"github.com/kette-org/kette/internal/store"
 )
 
@@ -21,6 +22,8 @@ type Deps struct {
 	Store *store.Store
 	I18n  *i18n.Bundle
 	Log   *slog.Logger
+	// Search is the public search index; without it the search answers 503.
+	Search *search.Index
 }
 
 type api struct{ Deps }
@@ -56,6 +59,7 @@ func New(d Deps) http.Handler {
 	mux.HandleFunc("GET /api/v1/kommunen/{ags}/offers", a.read(a.listOffers))
 	mux.HandleFunc("GET /api/v1/areas/{id}", a.read(a.getArea))
 	mux.HandleFunc("GET /api/v1/organizations/{id}", a.read(a.getOrganization))
+	mux.HandleFunc("GET /api/v1/offers", a.read(a.searchOffers))
 	mux.HandleFunc("GET /api/v1/offers/{id}", a.read(a.getOffer))
 	mux.HandleFunc("GET /api/v1/taxonomies", a.read(a.listTaxonomies))
 	mux.HandleFunc("POST /api/v1/validate/{entity}", a.validate)

@@ -41,6 +41,7 @@ Befehle:
   demo       Demodaten (Niedersachsen, vier Kommunen) in eine leere Datenbank laden
   generate   synthetischen bundesweiten Datensatz erzeugen (--offers N --seed S)
   user add   Benutzerkonto anlegen (--email … --role … [--kommune AGS] [--land 03] [--organization ID …])
+  import indicators DATEI  Indikatorwerte (CSV, GENESIS-CSV, XLSX) einlesen; nichts wird übernommen, wenn ein Fehler auftritt
   token add  API-Schlüssel für ein Benutzerkonto anlegen und einmal ausgeben (--email … [--name …])
   version    Version ausgeben
 
@@ -68,6 +69,8 @@ func Run(ctx context.Context, env Env) int {
 		err = userAdd(ctx, env, args)
 	case "token":
 		err = tokenAdd(ctx, env, args)
+	case "import":
+		err = importCmd(ctx, env, args)
 	case "version", "--version", "-version":
 		fmt.Fprintln(env.Stdout, "kette", env.Version)
 		return 0

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/generate"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/search"
 	"github.com/kette-org/kette/internal/server"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/tenant"
@@ -62,12 +64,29 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return errs.Wrap(err, "i18n")
 	}
-	h, err := server.Handler(server.Deps{Store: s, I18n: bundle, Log: log, Version: env.Version})
+	idx, err := startSearch(ctx, s, log)
+	if err != nil {
+		return err
+	}
+	h, err := server.Handler(server.Deps{Store: s, I18n: bundle, Log: log, Version: env.Version, Search: idx})
 	if err != nil {
 		return errs.Wrap(err, "handler")
 	}
 	log.Info("kette starting", "version", env.Version, "database", string(s.Dialect()), "addr", cfg.Addr)
 	return server.Serve(ctx, cfg.Addr, h, cfg.ShutdownTimeout, log, env.Ready)
+}
+
+// startSearch builds the search index from the store and keeps it fresh from the change log every second,
+// so an edit is searchable within two seconds on every instance.
+func startSearch(ctx context.Context, s *store.Store, log *slog.Logger) (*search.Index, error) {
+	start := time.Now()
+	idx := search.New(search.Options{Logger: log})
+	if err := idx.Build(ctx, s); err != nil {
+		return nil, errs.Wrap(err, "search index")
+	}
+	log.Info("search index built", "offers", idx.Len(), "duration", time.Since(start).Round(time.Millisecond))
+	go idx.Run(ctx, time.Second)
+	return idx, nil
 }
 
 func migrate(ctx context.Context, env Env, args []string) error {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kette-org/kette/internal/api"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/search"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/web"
 )
@@ -25,11 +26,13 @@ type Deps struct {
 	I18n    *i18n.Bundle
 	Log     *slog.Logger
 	Version string
+	// Search is the public search index; nil serves no search (tests of other doors).
+	Search *search.Index
 }
 
 // Handler builds the whole application.
 func Handler(d Deps) (http.Handler, error) {
-	pages, err := web.New(web.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log})
+	pages, err := web.New(web.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search})
 	if err != nil {
 		return nil, fmt.Errorf("pages: %w", err)
 	}
@@ -38,7 +41,7 @@ func Handler(d Deps) (http.Handler, error) {
 		writeStatus(w, http.StatusOK, map[string]any{"status": "ok", "version": d.Version})
 	})
 	mux.HandleFunc("GET /readyz", readyz(d))
-	mux.Handle("/api/", api.New(api.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log}))
+	mux.Handle("/api/", api.New(api.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search}))
 	mux.Handle("/", pages)
 	return recoverPanics(d.Log, logRequests(d.Log, securityHeaders(mux))), nil
 }

@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata" // Europe/Berlin without relying on the host's zoneinfo
 
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/search"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/tenant"
 )
@@ -27,6 +28,8 @@ type Deps struct {
 	Store *store.Store
 	I18n  *i18n.Bundle
 	Log   *slog.Logger
+	// Search is the public search index; without it the search answers 503.
+	Search *search.Index
 }
 
 // defaultPageSize is the number of offers per page of a list.
@@ -45,6 +48,7 @@ type server struct {
 	berlin   *time.Location
 	scope    tenant.Scope
 	pageSize int
+	search   *search.Index
 }
 
 // New returns the handler of all pages.
@@ -72,7 +76,7 @@ func newServer(d Deps) (*server, error) {
 		return nil, err
 	}
 	s := &server{store: d.Store, i18n: d.I18n, log: d.Log, static: st, berlin: berlin, scope: tenant.Public(),
-		pageSize: defaultPageSize}
+		pageSize: defaultPageSize, search: d.Search}
 	if err := s.loadTemplates(); err != nil {
 		return nil, err
 	}
@@ -85,6 +89,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /kommunen/{ags}", s.page(s.kommune))
 	mux.HandleFunc("GET /sozialraeume/{id}", s.page(s.area))
 	mux.HandleFunc("GET /einrichtungen/{id}", s.page(s.organization))
+	mux.HandleFunc("GET /angebote", s.page(s.searchPage))
 	mux.HandleFunc("GET /angebote/{id}", s.page(s.offer))
 	mux.HandleFunc("GET /static/{version}/{file}", s.serveStatic)
 	mux.HandleFunc("/", s.notFound)
