@@ -63,6 +63,7 @@ func New(d Deps) http.Handler {
 	mux.HandleFunc("GET /api/v1/offers/{id}", a.read(a.getOffer))
 	mux.HandleFunc("GET /api/v1/taxonomies", a.read(a.listTaxonomies))
 	mux.HandleFunc("POST /api/v1/validate/{entity}", a.validate)
+	a.chainRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		// The catch-all matches every method: tell a wrong method (405) from an unknown path (404).
 		for _, m := range []string{http.MethodGet, http.MethodPost} {

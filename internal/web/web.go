@@ -92,6 +92,8 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /angebote", s.page(s.searchPage))
 	mux.HandleFunc("GET /angebote/{id}", s.page(s.offer))
 	mux.HandleFunc("GET /static/{version}/{file}", s.serveStatic)
+	s.chainRoutes(mux)
+	s.freshnessRoutes(mux)
 	mux.HandleFunc("/", s.notFound)
 	return mux
 }

@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// chainRoutes registers the chain pages.
+func (s *server) chainRoutes(mux *http.ServeMux) {}
