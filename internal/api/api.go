@@ -168,3 +168,11 @@ func newList[T any](items []T, total, limit, offset int) list[T] {
 	}
 	return list[T]{Items: items, Total: total, Page: offset/limit + 1, PerPage: limit}
 }
+
+// Fail answers err as the API's JSON error, for the middleware in front of the API (a refused bearer token).
+func Fail(d Deps, w http.ResponseWriter, r *http.Request, err error) {
+	if errs.CodeOf(err) == errs.Unauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="kette"`)
+	}
+	(&api{d}).fail(w, r, err)
+}

@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 
 	"github.com/kette-org/kette/internal/tenant"
 )
@@ -41,3 +43,13 @@ func ScopeFrom(ctx context.Context) tenant.Scope {
 	}
 	return tenant.Public()
 }
+
+// CSRFToken derives the form token of a session from its secret token: an attacker who cannot read the
+// HttpOnly session cookie cannot compute it, and nothing more needs to be stored.
+func CSRFToken(sessionToken string) string {
+	sum := sha256.Sum256([]byte("kette-csrf:" + sessionToken))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "kette_session"

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/kette-org/kette/internal/api"
@@ -41,9 +42,19 @@ func Handler(d Deps) (http.Handler, error) {
 		writeStatus(w, http.StatusOK, map[string]any{"status": "ok", "version": d.Version})
 	})
 	mux.HandleFunc("GET /readyz", readyz(d))
-	mux.Handle("/api/", api.New(api.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search}))
+	apiDeps := api.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search}
+	mux.Handle("/api/", api.New(apiDeps))
 	mux.Handle("/", pages)
-	return recoverPanics(d.Log, logRequests(d.Log, securityHeaders(mux))), nil
+	// Errors of the middleware are answered by the door the request was for: JSON for the API, a page otherwise.
+	fail := func(w http.ResponseWriter, r *http.Request, err error) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			api.Fail(apiDeps, w, r, err)
+			return
+		}
+		pages.Fail(w, r, err)
+	}
+	h := identify(d.Store, d.Log, fail, csrf(fail, mux))
+	return recoverPanics(d.Log, logRequests(d.Log, securityHeaders(h))), nil
 }
 
 // readyz answers 200 when the database answers and its schema is current, 503 otherwise, so a load balancer

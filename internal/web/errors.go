@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -22,6 +23,11 @@ type errorPage struct {
 // Internal errors are logged and shown only with the generic message.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, lang string, err error) {
 	code := errs.CodeOf(err)
+	if code == errs.Unauthenticated && r.Method == http.MethodGet {
+		// A page behind the login: sign in, then come back here.
+		http.Redirect(w, r, "/anmelden?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
 	status := errs.HTTPStatus(code)
 	l := s.i18n.For(lang)
 	if status >= 500 {

@@ -19,7 +19,7 @@ import (
 var templateFS embed.FS
 
 // sharedTemplates are parsed into every page.
-var sharedTemplates = []string{"templates/layout.html", "templates/partials.html"}
+var sharedTemplates = []string{"templates/layout.html", "templates/partials.html", "templates/forms.html"}
 
 // loadTemplates parses every page together with the layout and binds, per language of the catalogue, the
 // functions that translate and format. Each language gets its own copy, so rendering needs no per-request
@@ -80,6 +80,10 @@ func (s *server) funcs(lang string) template.FuncMap {
 		"weekday": func(n int) string { return l.T(fmt.Sprintf("weekday.short.%d", n)) },
 		"weekdayLong": func(n int) string {
 			return l.T(fmt.Sprintf("weekday.long.%d", n))
+		},
+		// input describes one form field: input form "email" "login.email" "email" "autocomplete=username" "required".
+		"input": func(f form, name, labelID, typ string, opts ...string) fieldView {
+			return newFieldView(l, f, name, labelID, typ, opts)
 		},
 		"tel":    telHref,
 		"osm":    osmURL,

@@ -17,6 +17,7 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Berlin without relying on the host's zoneinfo
 
+	"github.com/kette-org/kette/internal/auth"
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/search"
 	"github.com/kette-org/kette/internal/store"
@@ -30,6 +31,8 @@ type Deps struct {
 	Log   *slog.Logger
 	// Search is the public search index; without it the search answers 503.
 	Search *search.Index
+	// Mail sends invitations and password resets; nil logs the links instead.
+	Mail Mailer
 }
 
 // defaultPageSize is the number of offers per page of a list.
@@ -49,15 +52,28 @@ type server struct {
 	scope    tenant.Scope
 	pageSize int
 	search   *search.Index
+	auth     *auth.Service
+	mail     Mailer
 }
 
 // New returns the handler of all pages.
-func New(d Deps) (http.Handler, error) {
+func New(d Deps) (*Pages, error) {
 	s, err := newServer(d)
 	if err != nil {
 		return nil, err
 	}
-	return s.routes(), nil
+	return &Pages{Handler: withCookieWriter(s.routes()), s: s}, nil
+}
+
+// Pages is the handler of all pages; Fail answers an error with the error page, for the middleware in front.
+type Pages struct {
+	http.Handler
+	s *server
+}
+
+// Fail answers err with the error page in the visitor's language.
+func (p *Pages) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	p.s.fail(w, r, p.s.language(w, r), err)
 }
 
 func newServer(d Deps) (*server, error) {
@@ -76,7 +92,7 @@ func newServer(d Deps) (*server, error) {
 		return nil, err
 	}
 	s := &server{store: d.Store, i18n: d.I18n, log: d.Log, static: st, berlin: berlin, scope: tenant.Public(),
-		pageSize: defaultPageSize, search: d.Search}
+		pageSize: defaultPageSize, search: d.Search, auth: auth.NewService(d.Store), mail: d.Mail}
 	if err := s.loadTemplates(); err != nil {
 		return nil, err
 	}
@@ -91,6 +107,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /einrichtungen/{id}", s.page(s.organization))
 	mux.HandleFunc("GET /angebote/{id}", s.page(s.offer))
 	mux.HandleFunc("GET /static/{version}/{file}", s.serveStatic)
+	s.sessionRoutes(mux)
 	s.searchRoutes(mux)
 	s.chainRoutes(mux)
 	s.freshnessRoutes(mux)
@@ -111,8 +128,26 @@ func (s *server) page(f pageFunc) http.HandlerFunc {
 			s.fail(w, r, lang, err)
 			return
 		}
+		switch d := data.(type) {
+		case seeOther:
+			http.Redirect(w, r, string(d), http.StatusSeeOther)
+			return
+		case withStatus:
+			s.render(w, r, d.status, lang, name, d.data)
+			return
+		}
 		s.render(w, r, http.StatusOK, lang, name, data)
 	}
+}
+
+// seeOther is what a form handler returns after a successful POST: the address to go to (303), so a reload
+// does not send the form again.
+type seeOther string
+
+// withStatus renders data with a status other than 200, e.g. a form sent back with messages (422).
+type withStatus struct {
+	status int
+	data   any
 }
 
 // language picks the language of a request: ?lang= (remembered in a cookie), then the cookie, then
@@ -136,6 +171,9 @@ type base struct {
 	Title  string
 	Langs  []langLink
 	Crumbs []crumb
+	// User is the signed-in user, nil for visitors; CSRF is the form token every POST form of theirs carries.
+	User *auth.User
+	CSRF string
 }
 
 type langLink struct {
@@ -151,6 +189,9 @@ type crumb struct {
 // newBase prepares the layout data of a page in lang.
 func (s *server) newBase(r *http.Request, lang, title string) base {
 	b := base{Lang: lang, Dir: s.i18n.For(lang).Dir(), Title: title}
+	if p, ok := auth.PrincipalFrom(r.Context()); ok {
+		b.User, b.CSRF = &p.User, p.CSRF
+	}
 	for _, code := range s.i18n.Languages() {
 		q := r.URL.Query()
 		q.Set("lang", code)
@@ -187,6 +228,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, lang
 	h.Set("Content-Language", lang)
 	h.Set("Vary", "Accept-Language, Cookie")
 	h.Set("Cache-Control", "no-cache")
+	if _, ok := auth.PrincipalFrom(r.Context()); ok {
+		h.Set("Cache-Control", "private, no-store") // a signed-in page must not be kept by any cache
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
