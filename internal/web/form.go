@@ -9,8 +9,8 @@ import (
 // fieldView is one labelled form field with its value and message, for the "field" block of forms.html.
 type fieldView struct {
 	Name, Label, Type, Value, Error, Autocomplete, Hint string
-	Required                                           bool
-	Options                                            []option // for Type "select"
+	Required                                            bool
+	Options                                             []option // for Type "select"
 }
 
 // option is one choice of a select field.
