@@ -27,6 +27,9 @@ func termLists(o *catalog.Offer) map[string]*[]string {
 
 // CreateOffer validates and stores an offer of an organization in scope.
 func (s *Store) CreateOffer(ctx context.Context, scope tenant.Scope, actor audit.Actor, o *catalog.Offer) error {
+	if err := publishDirectly(scope); err != nil {
+		return err
+	}
 	if err := s.checkOffer(ctx, scope, o); err != nil {
 		return err
 	}
@@ -49,6 +52,9 @@ func (s *Store) UpdateOffer(ctx context.Context, scope tenant.Scope, actor audit
 	if err != nil {
 		return err
 	}
+	if err := publishDirectly(scope); err != nil {
+		return err
+	}
 	if err := s.checkOffer(ctx, scope, o); err != nil {
 		return err
 	}
@@ -60,11 +66,8 @@ func (s *Store) UpdateOffer(ctx context.Context, scope tenant.Scope, actor audit
 	o.CreatedAt = before.CreatedAt
 	o.UpdatedAt = s.now().UTC()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, stmt := range []string{`DELETE FROM offer_terms WHERE offer_id = ?`, `DELETE FROM offer_locations WHERE offer_id = ?`,
-			`DELETE FROM offers WHERE id = ?`} {
-			if _, err := tx.ExecContext(ctx, s.q(stmt), o.ID); err != nil {
-				return errs.Wrap(err, "update offer")
-			}
+		if err := s.deleteOfferRows(ctx, tx, o.ID); err != nil {
+			return err
 		}
 		if err := s.insertOffer(ctx, tx, o); err != nil {
 			return err
@@ -73,10 +76,24 @@ func (s *Store) UpdateOffer(ctx context.Context, scope tenant.Scope, actor audit
 	})
 }
 
+// deleteOfferRows removes an offer with its terms and locations, to insert its next version.
+func (s *Store) deleteOfferRows(ctx context.Context, tx *sql.Tx, id uuid.UUID) error {
+	for _, stmt := range []string{`DELETE FROM offer_terms WHERE offer_id = ?`, `DELETE FROM offer_locations WHERE offer_id = ?`,
+		`DELETE FROM offers WHERE id = ?`} {
+		if _, err := tx.ExecContext(ctx, s.q(stmt), id); err != nil {
+			return errs.Wrap(err, "replace offer")
+		}
+	}
+	return nil
+}
+
 // DeleteOffer removes an offer in scope; the audit log keeps it.
 func (s *Store) DeleteOffer(ctx context.Context, scope tenant.Scope, actor audit.Actor, id uuid.UUID) error {
 	before, err := s.GetOffer(ctx, scope, id)
 	if err != nil {
+		return err
+	}
+	if err := publishDirectly(scope); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -85,6 +102,15 @@ func (s *Store) DeleteOffer(ctx context.Context, scope tenant.Scope, actor audit
 		}
 		return s.record(ctx, tx, actor, &before.KommuneID, audit.Delete, "offer", id.String(), before, nil)
 	})
+}
+
+// publishDirectly refuses direct changes of the public catalogue by provider editors and the public: their
+// changes go through the Freigabe (SaveChange), so only approved content is public.
+func publishDirectly(scope tenant.Scope) error {
+	if scope.Limited() || scope.PublishedOnly() || scope.Kind == 0 {
+		return errs.E(errs.Forbidden, "workflow.error.needs_approval")
+	}
+	return nil
 }
 
 // checkOffer validates the offer and that its organization and locations are in scope and in one Kommune.
@@ -103,6 +129,9 @@ func (s *Store) checkOffer(ctx context.Context, scope tenant.Scope, o *catalog.O
 	}
 	if err != nil {
 		return err
+	}
+	if !scope.MayChange(org.ID) {
+		return errs.E(errs.Forbidden, "error.forbidden")
 	}
 	o.KommuneID = org.KommuneID
 	for _, id := range o.LocationIDs {
