@@ -44,7 +44,13 @@ type Entry struct {
 
 // Filter narrows a listing.
 type Filter struct {
-	Entity   string
-	EntityID string
-	Limit    int
+	Entity    string
+	EntityID  string
+	KommuneID uuid.UUID // zero: every Kommune of the scope
+	Actor     string    // Actor.String(), e.g. "user:…"
+	Action    Action
+	Since     time.Time // zero: no lower bound
+	Until     time.Time // exclusive; zero: no upper bound
+	BeforeID  int64     // paging: only entries older than this id
+	Limit     int
 }

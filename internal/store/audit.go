@@ -59,6 +59,30 @@ func (s *Store) ListAudit(ctx context.Context, scope tenant.Scope, f audit.Filte
 		where += " AND entity_id = ?"
 		args = append(args, f.EntityID)
 	}
+	if f.KommuneID != uuid.Nil {
+		where += " AND kommune_id = ?"
+		args = append(args, f.KommuneID)
+	}
+	if f.Actor != "" {
+		where += " AND actor = ?"
+		args = append(args, f.Actor)
+	}
+	if f.Action != "" {
+		where += " AND action = ?"
+		args = append(args, string(f.Action))
+	}
+	if !f.Since.IsZero() {
+		where += " AND at >= ?"
+		args = append(args, f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		where += " AND at < ?"
+		args = append(args, f.Until.UTC())
+	}
+	if f.BeforeID > 0 {
+		where += " AND id < ?"
+		args = append(args, f.BeforeID)
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100

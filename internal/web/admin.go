@@ -15,6 +15,8 @@ func (s *server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /verwaltung", s.page(s.adminHome))
 	s.adminCatalogRoutes(mux)
 	s.adminOfferRoutes(mux)
+	s.adminUserRoutes(mux)
+	s.adminAuditRoutes(mux)
 }
 
 // signedIn returns the principal of a page behind the login; anonymous visitors are sent to the login.
@@ -55,3 +57,6 @@ func (s *server) adminHome(r *http.Request, lang string) (string, any, error) {
 	d.Crumbs = s.trail(lang, crumb{Name: d.Title})
 	return "admin", d, nil
 }
+
+// authPrincipal wraps a user for actorOf.
+func authPrincipal(u auth.User) auth.Principal { return auth.Principal{User: u} }

@@ -37,3 +37,15 @@ func newFieldView(l *i18n.Localizer, f form, name, labelID, typ string, opts []s
 	}
 	return v
 }
+
+// checkGroup is a group of checkboxes or a select, with its message.
+type checkGroup struct {
+	Name, Legend, Error string
+	Items               []checkItem
+	Options             []option
+}
+
+// formState is any page data that embeds a form, so the template functions can read its values and messages.
+type formState interface{ state() form }
+
+func (f form) state() form { return f }

@@ -37,8 +37,9 @@ type form struct {
 	base
 	Values  map[string]string
 	Errors  map[string]string
-	Message string // an error about the whole form
-	Notice  string // a success message
+	Message string   // an error about the whole form
+	Summary []string // every field message with its label, listed above the form
+	Notice  string   // a success message
 	Next    string
 	Token   string
 }
@@ -61,6 +62,7 @@ func (s *server) refuse(f *form, lang string, err error) (any, error) {
 			if _, dup := f.Errors[fe.Field]; !dup {
 				f.Errors[fe.Field] = l.T(fe.Message, fe.Data)
 			}
+			f.Summary = append(f.Summary, l.FieldMessage(fe))
 		}
 		f.Message = l.T("form.check_fields", map[string]any{"Count": len(e.Fields)})
 	} else {

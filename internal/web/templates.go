@@ -82,8 +82,15 @@ func (s *server) funcs(lang string) template.FuncMap {
 			return l.T(fmt.Sprintf("weekday.long.%d", n))
 		},
 		// input describes one form field: input form "email" "login.email" "email" "autocomplete=username" "required".
-		"input": func(f form, name, labelID, typ string, opts ...string) fieldView {
-			return newFieldView(l, f, name, labelID, typ, opts)
+		"input": func(f formState, name, labelID, typ string, opts ...string) fieldView {
+			return newFieldView(l, f.state(), name, labelID, typ, opts)
+		},
+		// checks and choice describe a checkbox group and a select with the form's message for them.
+		"checks": func(f formState, name, legend string, items []checkItem) checkGroup {
+			return checkGroup{Name: name, Legend: legend, Items: items, Error: f.state().Errors[name]}
+		},
+		"choice": func(f formState, name, labelID string, opts []option) checkGroup {
+			return checkGroup{Name: name, Legend: l.T(labelID), Options: opts, Error: f.state().Errors[name]}
 		},
 		"tel":    telHref,
 		"osm":    osmURL,
