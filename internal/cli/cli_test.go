@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,8 +18,10 @@ import (
 	"time"
 
 	"github.com/kette-org/kette/internal/cli"
+	"github.com/kette-org/kette/internal/demo"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/store/storetest"
+	"github.com/kette-org/kette/internal/webtest"
 )
 
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -94,6 +97,8 @@ func TestServeDemoAnswersAndStopsOnSIGTERM(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var stdout bytes.Buffer
+			cmd.Stdout = &stdout
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -125,6 +130,14 @@ func TestServeDemoAnswersAndStopsOnSIGTERM(t *testing.T) {
 					t.Errorf("demo Kommune %s missing or without offers in %+v", ags, list.Items)
 				}
 			}
+			// Every role has a demo account; the coordinator's works with the published password.
+			c := webtest.New(t, base)
+			if p := c.Post("/anmelden", url.Values{"email": {"koordination@demo.kette.example"}, "password": {demo.Password}}); p.Status != 303 {
+				t.Fatalf("demo coordinator login: %d", p.Status)
+			}
+			if p := c.Get("/verwaltung/kommunen/03241001/freigaben"); p.Status != 200 {
+				t.Fatalf("demo coordinator's approvals: %d", p.Status)
+			}
 			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
@@ -136,6 +149,11 @@ func TestServeDemoAnswersAndStopsOnSIGTERM(t *testing.T) {
 			}
 			if err := cmd.Wait(); err != nil {
 				t.Fatalf("exit after SIGTERM: %v", err)
+			}
+			for _, email := range []string{"land@", "koordination@", "redaktion@", "begutachtung@", "foerderung@"} {
+				if !strings.Contains(stdout.String(), email+"demo.kette.example") {
+					t.Errorf("start output lists no %s demo account:\n%s", email, stdout.String())
+				}
 			}
 			if !strings.Contains(logs.String(), "msg=stopped") {
 				t.Fatalf("no graceful stop in the log:\n%s", logs.String())

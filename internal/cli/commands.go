@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/kette-org/kette/internal/auth"
 	"github.com/kette-org/kette/internal/config"
 	"github.com/kette-org/kette/internal/demo"
 	"github.com/kette-org/kette/internal/errs"
@@ -58,6 +59,14 @@ func serve(ctx context.Context, env Env, args []string) error {
 				return err
 			}
 			log.Info("demo data loaded", "duration", time.Since(start).Round(time.Millisecond))
+		}
+		accounts, err := demo.Accounts(ctx, s, auth.DefaultParams())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Demo-Konten (Passwort für alle: %s), Anmeldung unter /anmelden:\n", demo.Password)
+		for _, a := range accounts {
+			fmt.Fprintf(env.Stdout, "  %-34s %-22s %s\n", a.Email, a.Role, a.Where)
 		}
 	}
 	bundle, err := i18n.New()
