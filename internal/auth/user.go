@@ -129,6 +129,10 @@ func (u User) Scope() tenant.Scope {
 		return tenant.Land(u.LandCode)
 	case u.Role == ProviderEditor:
 		return tenant.Organizations(u.KommuneID, slices.Clone(u.OrganizationIDs)...)
+	case u.Role == Reviewer || u.Role == ProgrammeOfficer:
+		sc := tenant.Kommune(u.KommuneID)
+		sc.ReadOnly = true
+		return sc
 	default:
 		return tenant.Kommune(u.KommuneID)
 	}

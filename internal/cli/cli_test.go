@@ -54,8 +54,16 @@ func TestEnvironmentVariablesConfigureTheDatabase(t *testing.T) {
 			}
 			return ""
 		}})
-	if code != 0 || !strings.Contains(out.String(), "Schema jetzt Version 2") {
+	if code != 0 || !strings.Contains(out.String(), "Schema jetzt Version") {
 		t.Fatalf("migrate via KETTE_DB: %d %q", code, out.String())
+	}
+	s, err := store.Open(context.Background(), dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if st, err := s.Status(context.Background()); err != nil || !st.UpToDate() {
+		t.Fatalf("after migrate via KETTE_DB the schema is %+v (%v), want up to date", st, err)
 	}
 	if _, err := os.Stat(strings.TrimPrefix(dsn, "sqlite:")); err != nil {
 		t.Fatalf("database file not created at KETTE_DB: %v", err)

@@ -35,7 +35,7 @@ func userScope(scope tenant.Scope, prefix string) (string, []any) {
 
 // mayManageUsers refuses scopes limited to organizations: provider editors do not administer accounts.
 func mayManageUsers(scope tenant.Scope) error {
-	if scope.Limited() || scope.Kind == tenant.KindPublic {
+	if !scope.MayAdminister() {
 		return errs.E(errs.Forbidden, "error.forbidden")
 	}
 	return nil

@@ -34,7 +34,7 @@ func (s *Store) changeScope(scope tenant.Scope) (string, []any) {
 
 // mayReview refuses provider editors and the public: only coordinators and Land administrators decide.
 func mayReview(scope tenant.Scope) error {
-	if scope.Limited() || scope.PublishedOnly() || scope.Kind == 0 {
+	if !scope.MayAdminister() {
 		return errs.E(errs.Forbidden, "workflow.error.not_reviewer")
 	}
 	return nil
@@ -238,6 +238,9 @@ func (s *Store) ApproveChange(ctx context.Context, scope tenant.Scope, actor aud
 // moveChange changes the state of a request that is in one of the from states.
 func (s *Store) moveChange(ctx context.Context, scope tenant.Scope, actor audit.Actor, id uuid.UUID, from []workflow.State,
 	to workflow.State, decider *uuid.UUID, comment string) (workflow.ChangeRequest, error) {
+	if scope.ReadOnly {
+		return workflow.ChangeRequest{}, errs.E(errs.Forbidden, "error.forbidden")
+	}
 	cr, err := s.GetChange(ctx, scope, id)
 	if err != nil {
 		return cr, err

@@ -180,3 +180,28 @@ func TestApprovingAChangeToAnOfferEditedMeanwhileIsAConflict(t *testing.T) {
 		}
 	})
 }
+
+func TestReviewersAndProgrammeOfficersReadButChangeNothing(t *testing.T) {
+	eachWithClock(t, func(t *testing.T, e *accountsEnv) {
+		for _, role := range []auth.Role{auth.Reviewer, auth.ProgrammeOfficer} {
+			u := auth.User{Email: string(role) + "@hannover.example", DisplayName: string(role), Role: role, KommuneID: e.hn.kommune.ID}
+			e.create(t, &u, "")
+			if _, err := e.s.GetOffer(ctx, u.Scope(), e.hn.offer.ID); err != nil {
+				t.Fatalf("%s reads an offer of the Kommune: %v", role, err)
+			}
+			o := e.hn.offer
+			o.Name = "Geändert"
+			if err := e.s.UpdateOffer(ctx, u.Scope(), actor(u), &o); !errs.Is(err, errs.Forbidden) {
+				t.Errorf("%s updates an offer: %v, want forbidden", role, err)
+			}
+			cr := workflow.ChangeRequest{Proposed: o}
+			if err := e.s.SaveChange(ctx, u.Scope(), actor(u), u.ID, &cr); !errs.Is(err, errs.Forbidden) {
+				t.Errorf("%s proposes a change: %v, want forbidden", role, err)
+			}
+			inv := auth.Invitation{Email: "neu@hannover.example", Role: auth.Reviewer, KommuneID: e.hn.kommune.ID}
+			if _, err := e.s.CreateInvitation(ctx, u.Scope(), actor(u), &inv, time.Hour); !errs.Is(err, errs.Forbidden) {
+				t.Errorf("%s invites: %v, want forbidden", role, err)
+			}
+		}
+	})
+}

@@ -107,7 +107,10 @@ func (s *Store) DeleteOffer(ctx context.Context, scope tenant.Scope, actor audit
 // publishDirectly refuses direct changes of the public catalogue by provider editors and the public: their
 // changes go through the Freigabe (SaveChange), so only approved content is public.
 func publishDirectly(scope tenant.Scope) error {
-	if scope.Limited() || scope.PublishedOnly() || scope.Kind == 0 {
+	if scope.ReadOnly {
+		return errs.E(errs.Forbidden, "error.forbidden")
+	}
+	if !scope.MayAdminister() {
 		return errs.E(errs.Forbidden, "workflow.error.needs_approval")
 	}
 	return nil

@@ -29,6 +29,9 @@ type Scope struct {
 	// OrganizationIDs, when not empty, limits changes to the offers and locations of these organizations
 	// (a provider editor); reads still cover the whole Kommune.
 	OrganizationIDs []uuid.UUID
+	// ReadOnly scopes read like their tenant but change nothing (reviewers and programme officers, whose own
+	// capabilities — quality and funding — come with their own rules).
+	ReadOnly bool
 }
 
 // Public sees published content of every Kommune.
@@ -54,7 +57,13 @@ func (s Scope) Limited() bool { return len(s.OrganizationIDs) > 0 }
 // MayChange reports whether the scope may change what belongs to the organization. It does not check the
 // tenant: the store does that with its queries.
 func (s Scope) MayChange(organizationID uuid.UUID) bool {
-	return !s.Limited() || slices.Contains(s.OrganizationIDs, organizationID)
+	return !s.ReadOnly && (!s.Limited() || slices.Contains(s.OrganizationIDs, organizationID))
+}
+
+// MayAdminister reports whether the scope may decide for its whole tenant: approve changes, manage accounts,
+// change Sozialräume. Provider editors and read-only scopes may not.
+func (s Scope) MayAdminister() bool {
+	return !s.ReadOnly && !s.Limited() && (s.Kind == KindKommune || s.Kind == KindLand || s.Kind == KindSystem)
 }
 
 // PublishedOnly reports whether the scope may only see published content.

@@ -37,6 +37,7 @@ type adminHome struct {
 	Role     string
 	Kommunen []region.KommuneSummary
 	Editor   bool // a provider editor: only their organizations
+	ReadOnly bool // reviewers and programme officers: the analyses, no editing
 	Land     bool
 	Links    []crumb
 }
@@ -53,7 +54,7 @@ func (s *server) adminHome(r *http.Request, lang string) (string, any, error) {
 		return "", nil, err
 	}
 	d := adminHome{base: s.newBase(r, lang, l.T("admin.title")), Role: l.T(p.User.Role.LabelID()), Kommunen: ks,
-		Editor: scope.Limited(), Land: scope.Kind == tenant.KindLand}
+		Editor: scope.Limited(), ReadOnly: scope.ReadOnly, Land: scope.Kind == tenant.KindLand}
 	d.Crumbs = s.trail(lang, crumb{Name: d.Title})
 	return "admin", d, nil
 }

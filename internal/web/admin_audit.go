@@ -55,7 +55,7 @@ func (s *server) auditLog(r *http.Request, lang string) (string, any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	if p.Scope().Limited() {
+	if !p.Scope().MayAdminister() {
 		return "", nil, errs.E(errs.Forbidden, "error.forbidden")
 	}
 	l := s.i18n.For(lang)

@@ -29,7 +29,7 @@ func (s *server) changeList(r *http.Request, lang string) (string, any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	d := changeListPage{base: s.newBase(r, lang, s.i18n.For(lang).T("admin.changes")), Kommune: k, Reviewer: !p.Scope().Limited()}
+	d := changeListPage{base: s.newBase(r, lang, s.i18n.For(lang).T("admin.changes")), Kommune: k, Reviewer: p.Scope().MayAdminister()}
 	d.Crumbs = s.adminTrail(lang, k, crumb{Name: d.Title})
 	if d.Waiting, err = s.store.ListChanges(r.Context(), p.Scope(), store.ChangeFilter{KommuneID: k.ID,
 		States: []workflow.State{workflow.Submitted, workflow.Draft, workflow.Returned}}); err != nil {
@@ -44,8 +44,8 @@ func (s *server) changeList(r *http.Request, lang string) (string, any, error) {
 
 // rights says what the principal may do with a request.
 func rights(p auth.Principal, cr workflow.ChangeRequest) changeRights {
-	reviewer := !p.Scope().Limited()
-	own := cr.AuthorID == p.User.ID || reviewer
+	reviewer := p.Scope().MayAdminister()
+	own := (cr.AuthorID == p.User.ID && !p.Scope().ReadOnly) || reviewer
 	return changeRights{
 		Edit:     cr.State.Open() && own,
 		Submit:   (cr.State == workflow.Draft || cr.State == workflow.Returned) && own,

@@ -267,7 +267,7 @@ func (s *server) offerEditor(r *http.Request, lang string, p auth.Principal, o c
 		return offerForm{}, err
 	}
 	of := offerForm{form: s.newForm(r, lang, "offerform.edit_title"), Kommune: k, Action: "/verwaltung/angebote/" + o.ID.String(),
-		Direct: !p.Scope().Limited()}
+		Direct: p.Scope().MayAdminister()}
 	of.Crumbs = s.adminTrail(lang, k, crumb{Name: s.i18n.For(lang).T("admin.offers"), Href: "/verwaltung/kommunen/" + k.AGS + "/angebote"},
 		crumb{Name: o.Name})
 	if !p.Scope().MayChange(o.OrganizationID) {

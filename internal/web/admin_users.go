@@ -43,7 +43,7 @@ func (s *server) usersForm(r *http.Request, lang string) (auth.Principal, usersP
 	if err != nil {
 		return p, usersPage{}, err
 	}
-	if p.Scope().Limited() {
+	if !p.Scope().MayAdminister() {
 		return p, usersPage{}, errs.E(errs.Forbidden, "error.forbidden")
 	}
 	l := s.i18n.For(lang)

@@ -19,6 +19,7 @@ import (
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/region"
 	"github.com/kette-org/kette/internal/taxonomy"
+	"github.com/kette-org/kette/internal/workflow"
 )
 
 // families are the message ids the pages build from a prefix and a value: every value must have a text.
@@ -37,6 +38,11 @@ func families() map[string][]string {
 		"age.months":         {"", "_dative"},
 		"age.years":          {"", "_dative"},
 		"kommune.chart.":     {taxonomy.Phase, taxonomy.Field},
+		"change.state.": {string(workflow.Draft), string(workflow.Submitted), string(workflow.Returned),
+			string(workflow.Approved), string(workflow.Withdrawn)},
+		"change.kind.":     {string(workflow.Create), string(workflow.Update)},
+		"auditlog.action.": {"create", "update", "delete"},
+		"auditlog.entity.": auditEntities,
 	}
 }
 
