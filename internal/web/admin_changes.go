@@ -178,13 +178,7 @@ func (s *server) saveChange(r *http.Request, lang string) (string, any, error) {
 		}
 		return s.offerFormErrorAs(r, lang, p, &of, o, perr, "admin_change")
 	}
-	if r.PostFormValue("action") == "submit" {
-		if _, err := s.store.SubmitChange(r.Context(), p.Scope(), actorOf(p), id); err != nil {
-			return "", nil, err
-		}
-		return "", seeOther("/verwaltung/freigaben/" + id.String() + "?eingereicht"), nil
-	}
-	return "", seeOther("/verwaltung/freigaben/" + id.String() + "?gespeichert"), nil
+	return s.afterSave(r, p, id)
 }
 
 // changeStep is one step of the Freigabe: einreichen, freigeben, zurueckgeben (with comment), zurueckziehen.

@@ -204,12 +204,7 @@ func (s *server) createOffer(r *http.Request, lang string) (string, any, error) 
 	if perr != nil {
 		return s.offerFormError(r, lang, p, &of, o, perr)
 	}
-	if r.PostFormValue("action") == "submit" {
-		if _, err := s.store.SubmitChange(r.Context(), p.Scope(), actorOf(p), cr.ID); err != nil {
-			return "", nil, err
-		}
-	}
-	return "", seeOther("/verwaltung/freigaben/" + cr.ID.String()), nil
+	return s.afterSave(r, p, cr.ID)
 }
 
 // offerFormError re-renders the editor with the messages of err and the values sent.
@@ -310,12 +305,7 @@ func (s *server) saveOffer(r *http.Request, lang string) (string, any, error) {
 	if err := s.store.SaveChange(r.Context(), p.Scope(), actorOf(p), p.User.ID, &cr); err != nil {
 		return s.offerFormError(r, lang, p, &of, o, err)
 	}
-	if r.PostFormValue("action") == "submit" {
-		if _, err := s.store.SubmitChange(r.Context(), p.Scope(), actorOf(p), cr.ID); err != nil {
-			return "", nil, err
-		}
-	}
-	return "", seeOther("/verwaltung/freigaben/" + cr.ID.String()), nil
+	return s.afterSave(r, p, cr.ID)
 }
 
 // fillOfferForm puts an offer's values and the choices of every field into the form.
@@ -489,4 +479,15 @@ func formDate(v *errs.Validation, field, raw string) *catalog.Date {
 		return nil
 	}
 	return &d
+}
+
+// afterSave submits a saved request when the editor pressed "Zur Freigabe einreichen" and shows it.
+func (s *server) afterSave(r *http.Request, p auth.Principal, id uuid.UUID) (string, any, error) {
+	if r.PostFormValue("action") != "submit" {
+		return "", seeOther("/verwaltung/freigaben/" + id.String() + "?gespeichert"), nil
+	}
+	if _, err := s.store.SubmitChange(r.Context(), p.Scope(), actorOf(p), id); err != nil {
+		return "", nil, err
+	}
+	return "", seeOther("/verwaltung/freigaben/" + id.String() + "?eingereicht"), nil
 }
