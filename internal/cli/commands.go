@@ -13,6 +13,7 @@ import (
 	"github.com/kette-org/kette/internal/demo"
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/generate"
+	"github.com/kette-org/kette/internal/housekeeping"
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/search"
 	"github.com/kette-org/kette/internal/server"
@@ -81,6 +82,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return errs.Wrap(err, "handler")
 	}
+	go housekeeping.Loop(ctx, log, time.Now, housekeeping.AccountJobs(s)...)
 	log.Info("kette starting", "version", env.Version, "database", string(s.Dialect()), "addr", cfg.Addr)
 	return server.Serve(ctx, cfg.Addr, h, cfg.ShutdownTimeout, log, env.Ready)
 }
