@@ -273,7 +273,7 @@ func TestUpdateAndDisableAreAuditedAndEndSessions(t *testing.T) {
 		}
 		u.DisplayName = "Anna Schmidt"
 		u.Role = auth.Reviewer
-		if err := e.s.UpdateUser(ctx, u.Scope(), tester, &u); err != nil {
+		if err := e.s.UpdateUser(ctx, tenant.Kommune(e.bs.kommune.ID), tester, &u); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := e.s.SessionUser(ctx, token); err != nil {
@@ -376,7 +376,11 @@ func TestAPITokensLookUpTheirUserAndCanBeRevoked(t *testing.T) {
 		if _, _, err := e.s.CreateAPIToken(ctx, tenant.Kommune(e.hn.kommune.ID), tester, u.ID, "Fremd"); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("token for another Kommune's user: %v", err)
 		}
-		plain, tok, err := e.s.CreateAPIToken(ctx, u.Scope(), tester, u.ID, "Familienportal")
+		colleague := e.coordinator(t, e.bs, "kollegin@example.org", "")
+		if _, _, err := e.s.CreateAPIToken(ctx, colleague.Scope(), actor(colleague), u.ID, "Fremd"); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("token made for a colleague: %v, want forbidden (it would act as them)", err)
+		}
+		plain, tok, err := e.s.CreateAPIToken(ctx, u.Scope(), actor(u), u.ID, "Familienportal")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -396,7 +400,7 @@ func TestAPITokensLookUpTheirUserAndCanBeRevoked(t *testing.T) {
 		if err := e.s.RevokeAPIToken(ctx, tenant.Kommune(e.hn.kommune.ID), tester, tok.ID); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("Hannover revokes Braunschweig's token: %v", err)
 		}
-		if err := e.s.RevokeAPIToken(ctx, u.Scope(), tester, tok.ID); err != nil {
+		if err := e.s.RevokeAPIToken(ctx, u.Scope(), actor(u), tok.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := e.s.APITokenUser(ctx, plain); !errs.Is(err, errs.NotFound) {

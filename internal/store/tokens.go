@@ -16,11 +16,23 @@ import (
 	"github.com/kette-org/kette/internal/tenant"
 )
 
+// ownToken lets people create tokens only for themselves: a token acts with its user's full scope, so one
+// made by anybody else would let them act as that user. The command line (system scope) may make any.
+func ownToken(scope tenant.Scope, actor audit.Actor, u auth.User) error {
+	if scope.Kind == tenant.KindSystem || (actor.Kind == "user" && actor.ID == u.ID.String()) {
+		return nil
+	}
+	return errs.E(errs.Forbidden, "error.forbidden")
+}
+
 // CreateAPIToken creates a bearer token for a user in scope and returns it; only its hash is stored, so this
 // is the only time it can be shown.
 func (s *Store) CreateAPIToken(ctx context.Context, scope tenant.Scope, actor audit.Actor, userID uuid.UUID, name string) (string, auth.APIToken, error) {
 	u, err := s.GetUser(ctx, scope, userID)
 	if err != nil {
+		return "", auth.APIToken{}, err
+	}
+	if err := ownToken(scope, actor, u); err != nil {
 		return "", auth.APIToken{}, err
 	}
 	name = strings.TrimSpace(name)
@@ -128,6 +140,9 @@ func (s *Store) RevokeAPIToken(ctx context.Context, scope tenant.Scope, actor au
 	}
 	if err != nil {
 		return err
+	}
+	if u.ID.String() != actor.ID && !scope.MayAdminister() {
+		return notFound("api_token")
 	}
 	now := s.now().UTC()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
