@@ -138,3 +138,14 @@ func (s *Store) PruneSessions(ctx context.Context, age time.Duration) error {
 		return errs.Wrap(err, "prune sessions")
 	})
 }
+
+// RevokeOwnSessions ends every session of the signed-in user themselves ("überall abmelden").
+func (s *Store) RevokeOwnSessions(ctx context.Context, userID uuid.UUID) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.revokeSessions(ctx, tx, userID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, audit.Actor{Kind: "user", ID: userID.String()}, nil, audit.Update, "user", userID.String(),
+			nil, map[string]any{"sessions_revoked": true})
+	})
+}

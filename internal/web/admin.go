@@ -17,6 +17,7 @@ func (s *server) adminRoutes(mux *http.ServeMux) {
 	s.adminOfferRoutes(mux)
 	s.adminUserRoutes(mux)
 	s.adminAuditRoutes(mux)
+	s.adminAccountRoutes(mux)
 }
 
 // signedIn returns the principal of a page behind the login; anonymous visitors are sent to the login.
