@@ -1,6 +1,9 @@
 package i18n
 
 import (
+	"encoding/json"
+	"io/fs"
+	"path"
 	"strings"
 	"testing"
 
@@ -40,5 +43,33 @@ func TestFieldMessageNamesTheFieldInGerman(t *testing.T) {
 	}
 	if got := b.For("en").T("error.not_found_offer"); !strings.Contains(got, "offer") {
 		t.Fatalf("English: got %q", got)
+	}
+}
+
+// Every area of the product has its own catalogue file; a message id defined in two of them would silently
+// take whichever file is read last.
+func TestNoMessageIsDefinedInTwoFiles(t *testing.T) {
+	files, err := fs.Glob(locales, "locales/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	where := map[string]string{} // lang + id → file
+	for _, f := range files {
+		raw, err := fs.ReadFile(locales, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &msgs); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		parts := strings.Split(path.Base(f), ".")
+		lang := parts[len(parts)-2]
+		for id := range msgs {
+			if other, dup := where[lang+" "+id]; dup {
+				t.Errorf("%q is defined in %s and %s", id, other, f)
+			}
+			where[lang+" "+id] = f
+		}
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/kette-org/kette/internal/audit"
 	"github.com/kette-org/kette/internal/auth"
+	"github.com/kette-org/kette/internal/planning"
 	"github.com/kette-org/kette/internal/catalog"
 	"github.com/kette-org/kette/internal/region"
 	"github.com/kette-org/kette/internal/store"
@@ -92,6 +93,9 @@ type foreign struct {
 	change        workflow.ChangeRequest
 	user          auth.User
 	token         uuid.UUID
+	cycle         planning.Cycle
+	attachment    uuid.UUID
+	measure       uuid.UUID
 	draftName     string
 	secretAddress string
 }
@@ -139,6 +143,21 @@ func seedForeign(t *testing.T, s *store.Store) foreign {
 		t.Fatal(err)
 	}
 	f.token = tok.ID
+	f.cycle = planning.Cycle{KommuneID: f.kommune.ID, Title: "Geheime Planung München", StartedOn: catalog.Date{Y: 2026, M: 1, D: 1}}
+	if err := s.CreateCycle(ctx, sys, actor, &f.cycle); err != nil {
+		t.Fatal(err)
+	}
+	att := planning.Attachment{CycleID: f.cycle.ID, Step: planning.Inventory, Filename: "bericht.pdf", ContentType: "application/pdf",
+		Data: []byte("%PDF-1.4 geheim")}
+	if err := s.AddAttachment(ctx, sys, actor, &att); err != nil {
+		t.Fatal(err)
+	}
+	f.attachment = att.ID
+	ms := planning.Measure{CycleID: f.cycle.ID, Title: "Geheime Maßnahme", AreaID: f.area.ID, Phase: "age_0_3", Field: "health", Status: planning.Planned}
+	if err := s.SaveMeasure(ctx, sys, actor, &ms); err != nil {
+		t.Fatal(err)
+	}
+	f.measure = ms.ID
 	f.change = workflow.ChangeRequest{Proposed: f.offer}
 	f.change.Proposed.Name = f.draftName
 	if err := s.SaveChange(ctx, f.user.Scope(), actor, f.user.ID, &f.change); err != nil {
@@ -156,7 +175,7 @@ func (f foreign) fill(path string) (string, bool) {
 		ids := map[string]uuid.UUID{"angebote": f.offer.ID, "offers": f.offer.ID, "freigaben": f.change.ID,
 			"einrichtungen": f.org.ID, "organizations": f.org.ID, "standorte": f.loc.ID, "locations": f.loc.ID,
 			"benutzer": f.user.ID, "users": f.user.ID, "sozialraeume": f.area.ID, "areas": f.area.ID,
-			"schluessel": f.token}
+			"schluessel": f.token, "planung": f.cycle.ID, "anhaenge": f.attachment, "massnahmen": f.measure}
 		id, ok := ids[kind]
 		if !ok {
 			known = false
@@ -242,6 +261,7 @@ func snapshot(t *testing.T, s *store.Store, f foreign) string {
 		func() (any, error) { return s.GetUser(ctx, sys, f.user.ID) },
 		func() (any, error) { return s.GetChange(ctx, sys, f.change.ID) },
 		func() (any, error) { return s.ListAPITokens(ctx, sys, f.user.ID) },
+		func() (any, error) { return s.GetCycle(ctx, sys, f.cycle.ID) },
 	} {
 		v, err := read()
 		if err != nil {
@@ -303,7 +323,7 @@ func TestNoRoleSeesOrChangesAnythingOfAnotherTenantOnAnyAdminOrAPIRoute(t *testi
 							got := send(t, srv.URL, method, path, q)
 							checked++
 							where := method + " " + path + " as " + p.name + " via " + via
-							for _, secret := range []string{f.draftName, f.secretAddress} {
+							for _, secret := range []string{f.draftName, f.secretAddress, "Geheime Planung", "Geheime Maßnahme", "geheim"} {
 								if strings.Contains(got.Body, secret) {
 									t.Errorf("%s: the answer shows %q of the other tenant", where, secret)
 								}

@@ -18,6 +18,8 @@ func (s *server) adminRoutes(mux *http.ServeMux) {
 	s.adminUserRoutes(mux)
 	s.adminAuditRoutes(mux)
 	s.adminAccountRoutes(mux)
+	s.adminPortalRoutes(mux)
+	s.adminPlanningRoutes(mux)
 }
 
 // signedIn returns the principal of a page behind the login; anonymous visitors are sent to the login.

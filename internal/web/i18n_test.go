@@ -43,6 +43,8 @@ func families() map[string][]string {
 		"change.kind.":     {string(workflow.Create), string(workflow.Update)},
 		"auditlog.action.": {"create", "update", "delete"},
 		"auditlog.entity.": auditEntities,
+		"planning.step.":   {"bestandsaufnahme", "bedarfsanalyse", "ziele", "massnahmen", "monitoring"},
+		"planning.status.": {"planned", "in_progress", "done", "dropped"},
 	}
 }
 

@@ -62,7 +62,7 @@ func New(d Deps) (*Pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pages{Handler: withCookieWriter(s.routes()), s: s}, nil
+	return &Pages{Handler: withCookieWriter(s.withPortal(s.routes())), s: s}, nil
 }
 
 // Pages is the handler of all pages; Fail answers an error with the error page, for the middleware in front.
@@ -108,6 +108,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /angebote/{id}", s.page(s.offer))
 	mux.HandleFunc("GET /static/{version}/{file}", s.serveStatic)
 	s.sessionRoutes(mux)
+	s.portalRoutes(mux)
 	s.adminRoutes(mux)
 	s.searchRoutes(mux)
 	s.chainRoutes(mux)
@@ -175,6 +176,10 @@ type base struct {
 	// User is the signed-in user, nil for visitors; CSRF is the form token every POST form of theirs carries.
 	User *auth.User
 	CSRF string
+	// Portal is the Kommune portal the page is shown in, nil on Kette's own pages; Embedded drops the frame
+	// around the page for another site's iframe.
+	Portal   *portalView
+	Embedded bool
 }
 
 type langLink struct {
@@ -193,6 +198,7 @@ func (s *server) newBase(r *http.Request, lang, title string) base {
 	if p, ok := auth.PrincipalFrom(r.Context()); ok {
 		b.User, b.CSRF = &p.User, p.CSRF
 	}
+	b.Portal, _, _, _ = s.currentPortal(r)
 	for _, code := range s.i18n.Languages() {
 		q := r.URL.Query()
 		q.Set("lang", code)
