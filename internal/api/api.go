@@ -14,6 +14,7 @@ import (
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/search"
+	"github.com/kette-org/kette/internal/searchlog"
 	"github.com/kette-org/kette/internal/store"
 )
 
@@ -24,9 +25,14 @@ type Deps struct {
 	Log   *slog.Logger
 	// Search is the public search index; without it the search answers 503.
 	Search *search.Index
+	// SearchLog records the searches without personal data; nil records nothing.
+	SearchLog *searchlog.Recorder
 }
 
-type api struct{ Deps }
+type api struct {
+	Deps
+	places *search.PlaceCache // resolves ?ort= of the search
+}
 
 // geoJSON marks a result that is answered as application/geo+json.
 type geoJSON struct{ v any }
@@ -50,7 +56,7 @@ func (a *api) read(f func(r *http.Request) (any, error)) http.HandlerFunc {
 
 // New returns the handler of /api/v1.
 func New(d Deps) http.Handler {
-	a := &api{d}
+	a := &api{Deps: d, places: search.NewPlaceCache(d.Store, 0)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/kommunen", a.read(a.listKommunen))
 	mux.HandleFunc("GET /api/v1/kommunen/{ags}", a.read(a.getKommune))
@@ -174,5 +180,5 @@ func Fail(d Deps, w http.ResponseWriter, r *http.Request, err error) {
 	if errs.CodeOf(err) == errs.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="kette"`)
 	}
-	(&api{d}).fail(w, r, err)
+	(&api{Deps: d}).fail(w, r, err)
 }

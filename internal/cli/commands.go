@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,14 +16,16 @@ import (
 	"github.com/kette-org/kette/internal/generate"
 	"github.com/kette-org/kette/internal/housekeeping"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/oidc"
 	"github.com/kette-org/kette/internal/search"
+	"github.com/kette-org/kette/internal/searchlog"
 	"github.com/kette-org/kette/internal/server"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/tenant"
 )
 
 func serve(ctx context.Context, env Env, args []string) error {
-	cfg, err := parse(env, "serve", args, "db", "addr", "demo", "migrate", "log")
+	cfg, err := parse(env, "serve", args, "db", "addr", "demo", "migrate", "log", "oidc")
 	if err != nil {
 		return err
 	}
@@ -78,13 +81,34 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, err := server.Handler(server.Deps{Store: s, I18n: bundle, Log: log, Version: env.Version, Search: idx})
+	searches := searchlog.New(s, log)
+	go searches.Run(ctx)
+	sso, err := singleSignOn(cfg)
+	if err != nil {
+		return err
+	}
+	h, err := server.Handler(server.Deps{Store: s, I18n: bundle, Log: log, Version: env.Version, Search: idx, SearchLog: searches,
+		OIDC: sso})
 	if err != nil {
 		return errs.Wrap(err, "handler")
 	}
-	go housekeeping.Loop(ctx, log, time.Now, housekeeping.AccountJobs(s)...)
+	go housekeeping.Loop(ctx, log, time.Now, append(housekeeping.AccountJobs(s), searchlog.Job(s))...)
 	log.Info("kette starting", "version", env.Version, "database", string(s.Dialect()), "addr", cfg.Addr)
 	return server.Serve(ctx, cfg.Addr, h, cfg.ShutdownTimeout, log, env.Ready)
+}
+
+// singleSignOn builds the OpenID Connect client when an issuer is configured; a random cookie key does for a
+// single instance when none is set.
+func singleSignOn(cfg config.Config) (*oidc.Client, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, errs.Wrap(err, "oidc cookie key")
+	}
+	c, on, err := oidc.FromSettings(cfg, key)
+	if err != nil || !on {
+		return nil, err
+	}
+	return oidc.New(c)
 }
 
 // startSearch builds the search index from the store and keeps it fresh from the change log every second,

@@ -31,12 +31,36 @@ type Config struct {
 	DisplayName     string        // user add: display name
 	Password        string        // user add: password; asked for on the terminal when empty
 	TokenName       string        // token add: what the token is for
+
+	// Single sign-on with OpenID Connect (package oidc); off while OIDCIssuer is empty.
+	OIDCIssuer       string // issuer URL of the identity provider, e.g. https://login.example.org/realms/kommune
+	OIDCClientID     string // client id registered at the provider
+	OIDCClientSecret string // client secret; empty for a public client (PKCE only)
+	OIDCRedirectURL  string // Kette's callback URL registered at the provider
+	OIDCScopes       string // extra scopes, comma-separated; openid, email and profile are always asked for
+	OIDCRoleClaim    string // claim holding the group or role names, e.g. groups, roles, realm_access.roles
+	OIDCRoles        string // claim value→role mapping: "value=role:AGS,value2=land_admin:03"
+	OIDCSyncRoles    bool   // the provider decides role and scope of existing accounts at every login
+	OIDCCookieKey    string // key authenticating the login cookie; the same on every instance behind a load balancer
+
+	// Outgoing e-mail (package mail): invitations, password resets, freshness reminders; off while SMTPHost is empty.
+	SMTPHost     string // SMTP server
+	SMTPPort     int    // SMTP port, 587 for starttls, 465 for tls, 25 for none
+	SMTPUser     string // SMTP user name; empty: no authentication
+	SMTPPassword string // SMTP password
+	SMTPFrom     string // sender address, e.g. "Kette <kette@kommune.example>"
+	SMTPTLS      string // none, starttls or tls
+
+	// Freshness rules (package freshness), in months since an offer's last confirmation.
+	RemindAfterMonths int // providers are reminded by e-mail
+	HideAfterMonths   int // the offer is hidden from the public search and the coordinators are told
 }
 
 // Defaults returns the configuration without flags or environment.
 func Defaults() Config {
 	return Config{DB: "sqlite:data/kette.db", Addr: ":8080", LogFormat: "text", LogLevel: "info",
-		ShutdownTimeout: 20 * time.Second, Offers: 100000, Seed: 1, Progress: true}
+		ShutdownTimeout: 20 * time.Second, Offers: 100000, Seed: 1, Progress: true, OIDCRoleClaim: "groups", OIDCSyncRoles: true,
+		SMTPPort: 587, SMTPTLS: "starttls", RemindAfterMonths: 11, HideAfterMonths: 13}
 }
 
 // Flags registers the settings of one subcommand on fs; env supplies KETTE_* defaults.
@@ -59,6 +83,16 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string, which ...strin
 			*p = b
 		}
 		fs.BoolVar(p, name, *p, usage)
+	}
+	integer := func(p *int, name, usage string) {
+		if v := envDefault(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil && firstErr == nil {
+				firstErr = fmt.Errorf("KETTE_%s: %q is not a number", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), v)
+			}
+			*p = n
+		}
+		fs.IntVar(p, name, *p, usage+" (KETTE_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+")")
 	}
 	for _, name := range which {
 		switch name {
@@ -102,6 +136,26 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string, which ...strin
 			str(&c.Password, "password", "password; when empty it is asked for on the terminal or read as one line from stdin")
 		case "token":
 			str(&c.TokenName, "name", "what the token is for, e.g. the integration's name")
+		case "oidc":
+			str(&c.OIDCIssuer, "oidc-issuer", "OpenID Connect issuer URL; single sign-on is off while empty")
+			str(&c.OIDCClientID, "oidc-client-id", "OpenID Connect client id")
+			str(&c.OIDCClientSecret, "oidc-client-secret", "OpenID Connect client secret (empty for a public client)")
+			str(&c.OIDCRedirectURL, "oidc-redirect-url", "Kette's callback URL registered at the provider, e.g. https://kette.example.org/anmelden/sso/callback")
+			str(&c.OIDCScopes, "oidc-scopes", "extra scopes, comma-separated (openid, email, profile are always requested)")
+			str(&c.OIDCRoleClaim, "oidc-role-claim", "claim with group or role names, e.g. groups, roles or realm_access.roles")
+			str(&c.OIDCRoles, "oidc-roles", "claim value to role, e.g. kette-hannover=kommune_coordinator:03241001,kette-land=land_admin:03")
+			boolean(&c.OIDCSyncRoles, "oidc-sync-roles", "the provider's groups set role and scope of existing accounts at every login (KETTE_OIDC_SYNC_ROLES)")
+			str(&c.OIDCCookieKey, "oidc-cookie-key", "secret (at least 32 characters) authenticating the login cookie; random per start when empty")
+		case "mail":
+			str(&c.SMTPHost, "smtp-host", "SMTP server for outgoing e-mail; no e-mail is sent while empty")
+			integer(&c.SMTPPort, "smtp-port", "SMTP port")
+			str(&c.SMTPUser, "smtp-user", "SMTP user name; empty: no authentication")
+			str(&c.SMTPPassword, "smtp-password", "SMTP password")
+			str(&c.SMTPFrom, "smtp-from", "sender address, e.g. \"Kette <kette@kommune.example>\"")
+			str(&c.SMTPTLS, "smtp-tls", "SMTP encryption: none, starttls or tls")
+		case "freshness":
+			integer(&c.RemindAfterMonths, "remind-after-months", "months without confirmation after which the providers of an offer are reminded")
+			integer(&c.HideAfterMonths, "hide-after-months", "months without confirmation after which an offer is hidden from the public search")
 		}
 	}
 	return firstErr

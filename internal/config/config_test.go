@@ -59,3 +59,36 @@ func TestAccountFlagsRepeatOrganizationsAndOverrideTheEnvironment(t *testing.T) 
 		t.Fatalf("flags: %+v", c)
 	}
 }
+
+func TestOIDCSettingsComeFromFlagsOrEnvironment(t *testing.T) {
+	read := func(env map[string]string, args ...string) Config {
+		t.Helper()
+		c := Defaults()
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		if err := c.Flags(fs, func(k string) string { return env[k] }, "oidc"); err != nil {
+			t.Fatal(err)
+		}
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if c := read(nil); c.OIDCIssuer != "" || c.OIDCRoleClaim != "groups" || !c.OIDCSyncRoles {
+		t.Fatalf("defaults: %+v", c)
+	}
+	env := map[string]string{"KETTE_OIDC_ISSUER": "https://login.example/realms/hannover", "KETTE_OIDC_CLIENT_ID": "kette",
+		"KETTE_OIDC_CLIENT_SECRET": "s3cret", "KETTE_OIDC_REDIRECT_URL": "https://kette.example/anmelden/sso/callback",
+		"KETTE_OIDC_ROLE_CLAIM": "realm_access.roles", "KETTE_OIDC_ROLES": "koord=kommune_coordinator:03241001",
+		"KETTE_OIDC_SYNC_ROLES": "false", "KETTE_OIDC_SCOPES": "groups", "KETTE_OIDC_COOKIE_KEY": "k"}
+	c := read(env)
+	if c.OIDCIssuer != env["KETTE_OIDC_ISSUER"] || c.OIDCClientID != "kette" || c.OIDCClientSecret != "s3cret" ||
+		c.OIDCRedirectURL != env["KETTE_OIDC_REDIRECT_URL"] || c.OIDCRoleClaim != "realm_access.roles" ||
+		c.OIDCRoles != env["KETTE_OIDC_ROLES"] || c.OIDCSyncRoles || c.OIDCScopes != "groups" || c.OIDCCookieKey != "k" {
+		t.Fatalf("environment: %+v", c)
+	}
+	c = read(env, "--oidc-roles", "land=land_admin:03", "--oidc-sync-roles", "--oidc-client-id", "kette-prod")
+	if c.OIDCRoles != "land=land_admin:03" || !c.OIDCSyncRoles || c.OIDCClientID != "kette-prod" {
+		t.Fatalf("flags: %+v", c)
+	}
+}

@@ -22,8 +22,8 @@ import (
 
 	"github.com/kette-org/kette/internal/audit"
 	"github.com/kette-org/kette/internal/auth"
-	"github.com/kette-org/kette/internal/planning"
 	"github.com/kette-org/kette/internal/catalog"
+	"github.com/kette-org/kette/internal/planning"
 	"github.com/kette-org/kette/internal/region"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/store/storetest"

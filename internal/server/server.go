@@ -16,7 +16,9 @@ import (
 
 	"github.com/kette-org/kette/internal/api"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/oidc"
 	"github.com/kette-org/kette/internal/search"
+	"github.com/kette-org/kette/internal/searchlog"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/web"
 )
@@ -29,11 +31,15 @@ type Deps struct {
 	Version string
 	// Search is the public search index; nil serves no search (tests of other doors).
 	Search *search.Index
+	// SearchLog records the public searches; nil records nothing.
+	SearchLog *searchlog.Recorder
+	// OIDC is the single sign-on client; nil without an identity provider.
+	OIDC *oidc.Client
 }
 
 // Handler builds the whole application.
 func Handler(d Deps) (http.Handler, error) {
-	pages, err := web.New(web.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search})
+	pages, err := web.New(web.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search, SearchLog: d.SearchLog, OIDC: d.OIDC})
 	if err != nil {
 		return nil, fmt.Errorf("pages: %w", err)
 	}
@@ -42,7 +48,7 @@ func Handler(d Deps) (http.Handler, error) {
 		writeStatus(w, http.StatusOK, map[string]any{"status": "ok", "version": d.Version})
 	})
 	mux.HandleFunc("GET /readyz", readyz(d))
-	apiDeps := api.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search}
+	apiDeps := api.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search, SearchLog: d.SearchLog}
 	mux.Handle("/api/", api.New(apiDeps))
 	mux.Handle("/", pages)
 	// Errors of the middleware are answered by the door the request was for: JSON for the API, a page otherwise.

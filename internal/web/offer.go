@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 
 	"github.com/kette-org/kette/internal/catalog"
 	"github.com/kette-org/kette/internal/region"
@@ -22,6 +24,16 @@ type offerPage struct {
 type offerLocation struct {
 	catalog.Location
 	AreaName, AreaHref string
+	// RouteHref opens OpenStreetMap's route planner with this location as the destination; the start is left
+	// to the family, so nothing about them is put into the link.
+	RouteHref string
+}
+
+// routeURL links to OpenStreetMap's route planner towards a point (on foot by default: the typical way to a
+// local offer; the planner switches to bicycle or car with one click).
+func routeURL(lat, lon float64) string {
+	p := strconv.FormatFloat(lat, 'f', 6, 64) + "," + strconv.FormatFloat(lon, 'f', 6, 64)
+	return "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=" + url.QueryEscape(";"+p)
 }
 
 // offer is the page a family can act on: what, for whom, when, where, how much, how to take part, whom to call.
@@ -60,6 +72,9 @@ func (s *server) offer(r *http.Request, lang string) (string, any, error) {
 			ol.AreaName, ol.AreaHref = a.Name, "/sozialraeume/"+a.ID.String()
 		}
 		ol.OpeningHours = sortedWeekly(l.OpeningHours)
+		if l.Latitude != 0 || l.Longitude != 0 {
+			ol.RouteHref = routeURL(l.Latitude, l.Longitude)
+		}
 		p.Locations = append(p.Locations, ol)
 	}
 	return "offer", p, nil

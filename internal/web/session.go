@@ -42,6 +42,7 @@ type form struct {
 	Notice  string   // a success message
 	Next    string
 	Token   string
+	SSO     bool // the login offers single sign-on
 }
 
 func (s *server) newForm(r *http.Request, lang, titleID string) form {
@@ -84,6 +85,7 @@ func safeNext(next, fallback string) string {
 
 func (s *server) loginForm(r *http.Request, lang string) (string, any, error) {
 	f := s.newForm(r, lang, "login.title")
+	f.SSO = s.oidc != nil
 	f.Next = safeNext(r.URL.Query().Get("next"), "")
 	if r.URL.Query().Has("abgemeldet") {
 		f.Notice = s.i18n.For(lang).T("login.logged_out")
@@ -96,6 +98,7 @@ func (s *server) loginForm(r *http.Request, lang string) (string, any, error) {
 
 func (s *server) login(r *http.Request, lang string) (string, any, error) {
 	f := s.newForm(r, lang, "login.title")
+	f.SSO = s.oidc != nil
 	f.Values["email"] = r.PostFormValue("email")
 	f.Next = safeNext(r.PostFormValue("next"), "")
 	token, _, err := s.auth.Login(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), remoteHost(r), r.UserAgent())

@@ -19,7 +19,9 @@ import (
 
 	"github.com/kette-org/kette/internal/auth"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/oidc"
 	"github.com/kette-org/kette/internal/search"
+	"github.com/kette-org/kette/internal/searchlog"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/tenant"
 )
@@ -31,8 +33,12 @@ type Deps struct {
 	Log   *slog.Logger
 	// Search is the public search index; without it the search answers 503.
 	Search *search.Index
+	// SearchLog records the searches without personal data; nil records nothing.
+	SearchLog *searchlog.Recorder
 	// Mail sends invitations and password resets; nil logs the links instead.
 	Mail Mailer
+	// OIDC is the single sign-on of the Kommune's identity provider; nil offers local accounts only.
+	OIDC *oidc.Client
 }
 
 // defaultPageSize is the number of offers per page of a list.
@@ -43,17 +49,20 @@ const langCookie = "lang"
 
 // server holds what the handlers share.
 type server struct {
-	store    *store.Store
-	i18n     *i18n.Bundle
-	log      *slog.Logger
-	pages    map[string]map[string]*template.Template // lang → page → template
-	static   *staticFiles
-	berlin   *time.Location
-	scope    tenant.Scope
-	pageSize int
-	search   *search.Index
-	auth     *auth.Service
-	mail     Mailer
+	store     *store.Store
+	i18n      *i18n.Bundle
+	log       *slog.Logger
+	pages     map[string]map[string]*template.Template // lang → page → template
+	static    *staticFiles
+	berlin    *time.Location
+	scope     tenant.Scope
+	pageSize  int
+	search    *search.Index
+	searchLog *searchlog.Recorder
+	places    *search.PlaceCache
+	auth      *auth.Service
+	mail      Mailer
+	oidc      *oidc.Client
 }
 
 // New returns the handler of all pages.
@@ -92,7 +101,7 @@ func newServer(d Deps) (*server, error) {
 		return nil, err
 	}
 	s := &server{store: d.Store, i18n: d.I18n, log: d.Log, static: st, berlin: berlin, scope: tenant.Public(),
-		pageSize: defaultPageSize, search: d.Search, auth: auth.NewService(d.Store), mail: d.Mail}
+		pageSize: defaultPageSize, search: d.Search, searchLog: d.SearchLog, places: search.NewPlaceCache(d.Store, 0), auth: auth.NewService(d.Store), mail: d.Mail, oidc: d.OIDC}
 	if err := s.loadTemplates(); err != nil {
 		return nil, err
 	}
@@ -108,6 +117,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /angebote/{id}", s.page(s.offer))
 	mux.HandleFunc("GET /static/{version}/{file}", s.serveStatic)
 	s.sessionRoutes(mux)
+	s.ssoRoutes(mux)
 	s.portalRoutes(mux)
 	s.adminRoutes(mux)
 	s.searchRoutes(mux)
