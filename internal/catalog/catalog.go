@@ -19,8 +19,10 @@ type Organization struct {
 	Email       string    `json:"email,omitempty"`
 	Website     string    `json:"website,omitempty"`
 	Phone       string    `json:"phone,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	// ArchivedAt is set when the organization was archived (it stopped working); nil means active.
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // Location is a place where offers happen (HSDS location with its physical address).

@@ -13,9 +13,11 @@ import (
 	"github.com/kette-org/kette/internal/config"
 	"github.com/kette-org/kette/internal/demo"
 	"github.com/kette-org/kette/internal/errs"
+	"github.com/kette-org/kette/internal/freshness"
 	"github.com/kette-org/kette/internal/generate"
 	"github.com/kette-org/kette/internal/housekeeping"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/mail"
 	"github.com/kette-org/kette/internal/oidc"
 	"github.com/kette-org/kette/internal/search"
 	"github.com/kette-org/kette/internal/searchlog"
@@ -25,7 +27,7 @@ import (
 )
 
 func serve(ctx context.Context, env Env, args []string) error {
-	cfg, err := parse(env, "serve", args, "db", "addr", "demo", "migrate", "log", "oidc")
+	cfg, err := parse(env, "serve", args, "db", "addr", "demo", "migrate", "log", "oidc", "mail", "freshness", "site")
 	if err != nil {
 		return err
 	}
@@ -87,12 +89,21 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	mails, freshCfg, err := mailAndFreshness(cfg, bundle, log)
+	if err != nil {
+		return err
+	}
 	h, err := server.Handler(server.Deps{Store: s, I18n: bundle, Log: log, Version: env.Version, Search: idx, SearchLog: searches,
-		OIDC: sso})
+		OIDC: sso, Mail: mails, Freshness: freshCfg})
 	if err != nil {
 		return errs.Wrap(err, "handler")
 	}
-	go housekeeping.Loop(ctx, log, time.Now, append(housekeeping.AccountJobs(s), searchlog.Job(s))...)
+	freshJob := &freshness.Job{Store: s, Mail: mails, Config: freshCfg, Log: log}
+	go housekeeping.Loop(ctx, log, time.Now, append(housekeeping.AccountJobs(s), searchlog.Job(s),
+		housekeeping.Job{Name: "freshness", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+			_, err := freshJob.Run(ctx, now)
+			return err
+		}})...)
 	log.Info("kette starting", "version", env.Version, "database", string(s.Dialect()), "addr", cfg.Addr)
 	return server.Serve(ctx, cfg.Addr, h, cfg.ShutdownTimeout, log, env.Ready)
 }
@@ -109,6 +120,35 @@ func singleSignOn(cfg config.Config) (*oidc.Client, error) {
 		return nil, err
 	}
 	return oidc.New(c)
+}
+
+// mailAndFreshness builds the e-mail templates (SMTP when configured; otherwise a sender that refuses, so
+// reminders are tried again once mail works and links of invitations are shown on the page) and the freshness
+// rules.
+func mailAndFreshness(cfg config.Config, bundle *i18n.Bundle, log *slog.Logger) (*mail.Templates, freshness.Config, error) {
+	fc := freshness.DefaultConfig()
+	fc.RemindAfterMonths, fc.HideAfterMonths, fc.BaseURL = cfg.RemindAfterMonths, cfg.HideAfterMonths, cfg.PublicURL
+	if err := fc.Validate(); err != nil {
+		return nil, fc, err
+	}
+	mc := mail.Config{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser, Password: cfg.SMTPPassword,
+		From: cfg.SMTPFrom, TLS: mail.TLSMode(cfg.SMTPTLS)}
+	if !mc.Enabled() {
+		log.Warn("no SMTP server configured (--smtp-host): invitation and reset links are shown or logged, freshness reminders wait")
+		return &mail.Templates{Sender: noMail{}, I18n: bundle}, fc, nil
+	}
+	snd, err := mail.NewSMTP(mc, nil)
+	if err != nil {
+		return nil, fc, err
+	}
+	return &mail.Templates{Sender: snd, I18n: bundle}, fc, nil
+}
+
+// noMail is the sender without an SMTP server: every mail fails, so nothing is recorded as sent.
+type noMail struct{}
+
+func (noMail) Send(context.Context, mail.Message) error {
+	return errs.E(errs.Unavailable, "error.no_mail_server")
 }
 
 // startSearch builds the search index from the store and keeps it fresh from the change log every second,

@@ -51,6 +51,9 @@ type Config struct {
 	SMTPFrom     string // sender address, e.g. "Kette <kette@kommune.example>"
 	SMTPTLS      string // none, starttls or tls
 
+	// PublicURL is the site's address for links in e-mails, e.g. https://kette.kommune.example.
+	PublicURL string
+
 	// Freshness rules (package freshness), in months since an offer's last confirmation.
 	RemindAfterMonths int // providers are reminded by e-mail
 	HideAfterMonths   int // the offer is hidden from the public search and the coordinators are told
@@ -153,6 +156,8 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string, which ...strin
 			str(&c.SMTPPassword, "smtp-password", "SMTP password")
 			str(&c.SMTPFrom, "smtp-from", "sender address, e.g. \"Kette <kette@kommune.example>\"")
 			str(&c.SMTPTLS, "smtp-tls", "SMTP encryption: none, starttls or tls")
+		case "site":
+			str(&c.PublicURL, "public-url", "the site's public address for links in e-mails, e.g. https://kette.kommune.example")
 		case "freshness":
 			integer(&c.RemindAfterMonths, "remind-after-months", "months without confirmation after which the providers of an offer are reminded")
 			integer(&c.HideAfterMonths, "hide-after-months", "months without confirmation after which an offer is hidden from the public search")

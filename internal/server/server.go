@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kette-org/kette/internal/api"
+	"github.com/kette-org/kette/internal/freshness"
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/oidc"
 	"github.com/kette-org/kette/internal/search"
@@ -35,11 +36,16 @@ type Deps struct {
 	SearchLog *searchlog.Recorder
 	// OIDC is the single sign-on client; nil without an identity provider.
 	OIDC *oidc.Client
+	// Mail sends invitations and password resets; nil logs the links.
+	Mail web.Mailer
+	// Freshness are the freshness rules the dashboard shows; zero is the default.
+	Freshness freshness.Config
 }
 
 // Handler builds the whole application.
 func Handler(d Deps) (http.Handler, error) {
-	pages, err := web.New(web.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search, SearchLog: d.SearchLog, OIDC: d.OIDC})
+	pages, err := web.New(web.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search, SearchLog: d.SearchLog, OIDC: d.OIDC,
+		Mail: d.Mail, Freshness: d.Freshness})
 	if err != nil {
 		return nil, fmt.Errorf("pages: %w", err)
 	}

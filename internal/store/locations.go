@@ -16,23 +16,21 @@ import (
 )
 
 // CreateLocation validates and stores a location of an organization in scope; its Area is derived from the
-// Kommune's Sozialräume by point-in-polygon.
+// Kommune's Sozialräume by point-in-polygon. Provider editors may add locations to their own organizations.
 func (s *Store) CreateLocation(ctx context.Context, scope tenant.Scope, actor audit.Actor, l *catalog.Location) error {
-	if err := l.Validate(); err != nil {
-		return err
-	}
 	org, err := s.GetOrganization(ctx, scope, l.OrganizationID)
 	if err != nil {
 		return err
 	}
-	l.KommuneID = org.KommuneID
-	areas, err := s.listAreas(ctx, s.read, l.KommuneID)
-	if err != nil {
+	if err := mayChangeOrganization(scope, org.ID); err != nil {
 		return err
 	}
-	l.AreaID = nil
-	if id, ok := region.NewLocator(areas).Locate(l.Latitude, l.Longitude); ok {
-		l.AreaID = &id
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	l.KommuneID = org.KommuneID
+	if err := s.locate(ctx, l); err != nil {
+		return err
 	}
 	if l.ID == uuid.Nil {
 		l.ID = uuid.New()
@@ -52,6 +50,52 @@ func (s *Store) CreateLocation(ctx context.Context, scope tenant.Scope, actor au
 			return errs.Wrap(err, "create location")
 		}
 		return s.record(ctx, tx, actor, &l.KommuneID, audit.Create, "location", l.ID.String(), nil, l)
+	})
+}
+
+// locate derives the Area of a location from its Kommune's Sozialräume.
+func (s *Store) locate(ctx context.Context, l *catalog.Location) error {
+	areas, err := s.listAreas(ctx, s.read, l.KommuneID)
+	if err != nil {
+		return err
+	}
+	l.AreaID = nil
+	if id, ok := region.NewLocator(areas).Locate(l.Latitude, l.Longitude); ok {
+		l.AreaID = &id
+	}
+	return nil
+}
+
+// UpdateLocation replaces a location in scope; it stays with its organization and Kommune, and its Area is
+// derived again from the new coordinates. Provider editors may update the locations of their organizations.
+func (s *Store) UpdateLocation(ctx context.Context, scope tenant.Scope, actor audit.Actor, l *catalog.Location) error {
+	before, err := s.GetLocation(ctx, scope, l.ID)
+	if err != nil {
+		return err
+	}
+	if err := mayChangeOrganization(scope, before.OrganizationID); err != nil {
+		return err
+	}
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	l.OrganizationID, l.KommuneID, l.CreatedAt = before.OrganizationID, before.KommuneID, before.CreatedAt
+	l.UpdatedAt = s.now().UTC()
+	if err := s.locate(ctx, l); err != nil {
+		return err
+	}
+	hours, err := json.Marshal(nonNil(l.OpeningHours))
+	if err != nil {
+		return errs.Wrap(err, "opening hours")
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE locations SET name = ?, address_1 = ?, postal_code = ?, city = ?,
+			latitude = ?, longitude = ?, area_id = ?, accessibility = ?, wheelchair_accessible = ?, opening_hours = ?,
+			updated_at = ? WHERE id = ?`), l.Name, l.Address1, l.PostalCode, l.City, l.Latitude, l.Longitude,
+			nullUUID(l.AreaID), l.Accessibility, l.WheelchairAccessible, string(hours), l.UpdatedAt, l.ID); err != nil {
+			return errs.Wrap(err, "update location")
+		}
+		return s.record(ctx, tx, actor, &l.KommuneID, audit.Update, "location", l.ID.String(), before, l)
 	})
 }
 

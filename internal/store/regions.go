@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 
 	"github.com/google/uuid"
 
@@ -129,10 +130,13 @@ func (s *Store) getKommune(ctx context.Context, scope tenant.Scope, cond string,
 // CreateArea validates and stores a Sozialraum of a Kommune in scope, then re-derives the Area of the
 // Kommune's locations.
 func (s *Store) CreateArea(ctx context.Context, scope tenant.Scope, actor audit.Actor, a *region.Area) error {
-	if err := a.Validate(); err != nil {
+	if _, err := s.GetKommune(ctx, scope, a.KommuneID); err != nil {
 		return err
 	}
-	if _, err := s.GetKommune(ctx, scope, a.KommuneID); err != nil {
+	if !scope.MayAdminister() {
+		return errs.E(errs.Forbidden, "error.forbidden")
+	}
+	if err := a.Validate(); err != nil {
 		return err
 	}
 	geo, err := region.GeoJSON(a.Geometry)
@@ -160,8 +164,110 @@ func (s *Store) CreateArea(ctx context.Context, scope tenant.Scope, actor audit.
 		if err := s.record(ctx, tx, actor, &a.KommuneID, audit.Create, "area", a.ID.String(), nil, areaAudit(a, geo)); err != nil {
 			return err
 		}
-		return s.relocate(ctx, tx, a.KommuneID)
+		_, err = s.relocate(ctx, tx, actor, a.KommuneID)
+		return err
 	})
+}
+
+// AreaUpload is what UpsertAreas did.
+type AreaUpload struct {
+	Created, Updated int
+	// Relocated counts the locations whose Sozialraum changed.
+	Relocated int
+}
+
+// UpsertAreas stores the Sozialräume of one Kommune in scope in one transaction: an Area whose key the Kommune
+// already has is updated (name, polygon, child counts; its version goes up), any other is created; Areas not
+// named stay. Then every location of the Kommune gets its Area derived again. Either all Areas are saved or
+// none. Sozialräume decide the planning of the whole Kommune, so provider editors may not change them.
+func (s *Store) UpsertAreas(ctx context.Context, scope tenant.Scope, actor audit.Actor, kommuneID uuid.UUID, areas []region.Area) (AreaUpload, error) {
+	var res AreaUpload
+	if _, err := s.GetKommune(ctx, scope, kommuneID); err != nil {
+		return res, err
+	}
+	if !scope.MayAdminister() {
+		return res, errs.E(errs.Forbidden, "error.forbidden")
+	}
+	var v errs.Validation
+	seen := map[string]bool{}
+	geos := make([][]byte, len(areas))
+	for i := range areas {
+		a := &areas[i]
+		a.KommuneID = kommuneID
+		prefix := "areas." + strconv.Itoa(i+1) + "."
+		if err := a.Validate(); err != nil {
+			v.Merge(prefix, err)
+			continue
+		}
+		if seen[a.Key] {
+			v.Add(prefix+"key", "validation.duplicate", map[string]any{"Value": a.Key})
+		}
+		seen[a.Key] = true
+		geo, err := region.GeoJSON(a.Geometry)
+		if err != nil {
+			return res, errs.Wrap(err, "encode geometry")
+		}
+		geos[i] = geo
+	}
+	if len(areas) == 0 {
+		v.Add("areas", "validation.required", nil)
+	}
+	if err := v.Err(); err != nil {
+		return res, err
+	}
+	now := s.now().UTC()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		existing, err := s.listAreas(ctx, tx, kommuneID)
+		if err != nil {
+			return err
+		}
+		byKey := map[string]region.Area{}
+		for _, e := range existing {
+			byKey[e.Key] = e
+		}
+		for i := range areas {
+			a, c := &areas[i], areas[i].Children
+			before, found := byKey[a.Key]
+			if !found {
+				if a.ID == uuid.Nil {
+					a.ID = uuid.New()
+				}
+				a.Version, a.UpdatedAt = 1, now
+				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO areas (id, kommune_id, key, name, geometry, children_0_2,
+					children_3_5, children_6_9, children_10_15, children_16_20, version, created_at, updated_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.KommuneID, a.Key, a.Name, string(geos[i]),
+					c.Age0to2, c.Age3to5, c.Age6to9, c.Age10to15, c.Age16to20, a.Version, now, now); err != nil {
+					return errs.Wrap(err, "create area")
+				}
+				if err := s.record(ctx, tx, actor, &kommuneID, audit.Create, "area", a.ID.String(), nil, areaAudit(a, geos[i])); err != nil {
+					return err
+				}
+				res.Created++
+				continue
+			}
+			a.ID, a.Version, a.UpdatedAt = before.ID, before.Version+1, now
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE areas SET name = ?, geometry = ?, children_0_2 = ?, children_3_5 = ?,
+				children_6_9 = ?, children_10_15 = ?, children_16_20 = ?, version = ?, updated_at = ? WHERE id = ?`),
+				a.Name, string(geos[i]), c.Age0to2, c.Age3to5, c.Age6to9, c.Age10to15, c.Age16to20, a.Version, now, a.ID); err != nil {
+				return errs.Wrap(err, "update area")
+			}
+			oldGeo, err := region.GeoJSON(before.Geometry)
+			if err != nil {
+				return errs.Wrap(err, "encode geometry")
+			}
+			if err := s.record(ctx, tx, actor, &kommuneID, audit.Update, "area", a.ID.String(), areaAudit(&before, oldGeo),
+				areaAudit(a, geos[i])); err != nil {
+				return err
+			}
+			res.Updated++
+		}
+		res.Relocated, err = s.relocate(ctx, tx, actor, kommuneID)
+		return err
+	})
+	if err != nil {
+		return AreaUpload{}, err
+	}
+	return res, nil
 }
 
 func areaAudit(a *region.Area, geo []byte) map[string]any {
@@ -169,41 +275,67 @@ func areaAudit(a *region.Area, geo []byte) map[string]any {
 		"version": a.Version, "geometry": string(geo)}
 }
 
-// relocate derives the Area of every location of a Kommune again, after its Areas changed.
-func (s *Store) relocate(ctx context.Context, tx *sql.Tx, kommuneID uuid.UUID) error {
+// relocate derives the Area of every location of a Kommune again, after its Areas changed. A location whose
+// Area changes gets an audit entry, so the search index (which follows the log) sees its new Sozialraum. It
+// returns the number of locations that moved.
+func (s *Store) relocate(ctx context.Context, tx *sql.Tx, actor audit.Actor, kommuneID uuid.UUID) (int, error) {
 	areas, err := s.listAreas(ctx, tx, kommuneID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	loc := region.NewLocator(areas)
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, latitude, longitude FROM locations WHERE kommune_id = ?`), kommuneID)
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, latitude, longitude, area_id FROM locations WHERE kommune_id = ?`), kommuneID)
 	if err != nil {
-		return errs.Wrap(err, "relocate")
+		return 0, errs.Wrap(err, "relocate")
 	}
 	type point struct {
 		id       uuid.UUID
 		lat, lon float64
+		area     uuid.NullUUID
 	}
 	var pts []point
 	for rows.Next() {
 		var p point
-		if err := rows.Scan(&p.id, &p.lat, &p.lon); err != nil {
+		if err := rows.Scan(&p.id, &p.lat, &p.lon, &p.area); err != nil {
 			rows.Close()
-			return errs.Wrap(err, "relocate scan")
+			return 0, errs.Wrap(err, "relocate scan")
 		}
 		pts = append(pts, p)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, errs.Wrap(err, "relocate")
+	}
+	moved := 0
 	for _, p := range pts {
-		var area any
+		var now uuid.NullUUID
 		if id, ok := loc.Locate(p.lat, p.lon); ok {
-			area = id
+			now = uuid.NullUUID{UUID: id, Valid: true}
+		}
+		if now == p.area {
+			continue
+		}
+		var area any
+		if now.Valid {
+			area = now.UUID
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE locations SET area_id = ? WHERE id = ?`), area, p.id); err != nil {
-			return errs.Wrap(err, "relocate update")
+			return 0, errs.Wrap(err, "relocate update")
 		}
+		if err := s.record(ctx, tx, actor, &kommuneID, audit.Update, "location", p.id.String(),
+			map[string]any{"area_id": nullable(p.area)}, map[string]any{"area_id": nullable(now)}); err != nil {
+			return 0, err
+		}
+		moved++
 	}
-	return nil
+	return moved, nil
+}
+
+func nullable(id uuid.NullUUID) any {
+	if !id.Valid {
+		return nil
+	}
+	return id.UUID
 }
 
 type queryer interface {

@@ -75,9 +75,10 @@ func (s *Store) StreamSearchDocs(ctx context.Context, sel SearchSelection, batch
 	}
 }
 
-// selectionWhere is the condition of a selection on offers aliased o, with the public scope.
+// selectionWhere is the condition of a selection on offers aliased o, with the public scope: active offers
+// not hidden for being unconfirmed too long (freshness.go).
 func (s *Store) selectionWhere(sel SearchSelection) (string, []any) {
-	where := "o.status = 'active'"
+	where := "o.status = 'active' AND " + notHidden
 	if sel.empty() {
 		return where, nil
 	}

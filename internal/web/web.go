@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata" // Europe/Berlin without relying on the host's zoneinfo
 
 	"github.com/kette-org/kette/internal/auth"
+	"github.com/kette-org/kette/internal/freshness"
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/oidc"
 	"github.com/kette-org/kette/internal/search"
@@ -37,6 +38,8 @@ type Deps struct {
 	SearchLog *searchlog.Recorder
 	// Mail sends invitations and password resets; nil logs the links instead.
 	Mail Mailer
+	// Freshness are the months of the freshness dashboard; the zero value is freshness.DefaultConfig().
+	Freshness freshness.Config
 	// OIDC is the single sign-on of the Kommune's identity provider; nil offers local accounts only.
 	OIDC *oidc.Client
 }
@@ -62,6 +65,7 @@ type server struct {
 	places    *search.PlaceCache
 	auth      *auth.Service
 	mail      Mailer
+	freshness freshness.Config
 	oidc      *oidc.Client
 }
 
@@ -102,6 +106,9 @@ func newServer(d Deps) (*server, error) {
 	}
 	s := &server{store: d.Store, i18n: d.I18n, log: d.Log, static: st, berlin: berlin, scope: tenant.Public(),
 		pageSize: defaultPageSize, search: d.Search, searchLog: d.SearchLog, places: search.NewPlaceCache(d.Store, 0), auth: auth.NewService(d.Store), mail: d.Mail, oidc: d.OIDC}
+	if s.freshness = d.Freshness; s.freshness.RemindAfterMonths == 0 {
+		s.freshness = freshness.DefaultConfig()
+	}
 	if err := s.loadTemplates(); err != nil {
 		return nil, err
 	}
