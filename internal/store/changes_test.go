@@ -8,6 +8,7 @@ import (
 
 	"github.com/kette-org/kette/internal/audit"
 	"github.com/kette-org/kette/internal/auth"
+	"github.com/kette-org/kette/internal/catalog"
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/tenant"
@@ -202,6 +203,26 @@ func TestReviewersAndProgrammeOfficersReadButChangeNothing(t *testing.T) {
 			if _, err := e.s.CreateInvitation(ctx, u.Scope(), actor(u), &inv, time.Hour); !errs.Is(err, errs.Forbidden) {
 				t.Errorf("%s invites: %v, want forbidden", role, err)
 			}
+		}
+	})
+}
+
+func TestAnArchivedOrganizationGetsNoActiveOffers(t *testing.T) {
+	eachWithClock(t, func(t *testing.T, e *accountsEnv) {
+		coord := e.coordinator(t, e.hn, "k@hannover.example", "")
+		if _, err := e.s.ArchiveOrganization(ctx, coord.Scope(), actor(coord), e.hn.org.ID); err != nil {
+			t.Fatal(err)
+		}
+		o := e.hn.offer
+		o.Status = catalog.StatusActive
+		if err := e.s.UpdateOffer(ctx, coord.Scope(), actor(coord), &o); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("reactivating an offer of an archived organization: %v, want invalid", err)
+		}
+		n := e.hn.offer
+		n.ID, n.Name = uuid.Nil, "Neu"
+		cr := workflow.ChangeRequest{Proposed: n}
+		if err := e.s.SaveChange(ctx, coord.Scope(), actor(coord), coord.ID, &cr); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("a new active offer of an archived organization: %v, want invalid", err)
 		}
 	})
 }

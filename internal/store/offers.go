@@ -136,6 +136,12 @@ func (s *Store) checkOffer(ctx context.Context, scope tenant.Scope, o *catalog.O
 	if !scope.MayChange(org.ID) {
 		return errs.E(errs.Forbidden, "error.forbidden")
 	}
+	if org.ArchivedAt != nil && o.Status == catalog.StatusActive {
+		// An archived organization offers nothing any more; its offers stay inactive until it is restored.
+		var v errs.Validation
+		v.Add("organization_id", "validation.organization_archived", nil)
+		return v.Err()
+	}
 	o.KommuneID = org.KommuneID
 	for _, id := range o.LocationIDs {
 		l, err := s.GetLocation(ctx, scope, id)

@@ -182,7 +182,7 @@ func (s *server) orgOptions(r *http.Request, scope tenant.Scope, k region.Kommun
 	}
 	var out []option
 	for _, o := range orgs {
-		if scope.MayChange(o.ID) {
+		if scope.MayChange(o.ID) && o.ArchivedAt == nil {
 			out = append(out, option{Value: o.ID.String(), Label: o.Name})
 		}
 	}
