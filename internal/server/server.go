@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
+
 	"github.com/kette-org/kette/internal/api"
 	"github.com/kette-org/kette/internal/freshness"
 	"github.com/kette-org/kette/internal/i18n"
@@ -66,7 +68,14 @@ func Handler(d Deps) (http.Handler, error) {
 		pages.Fail(w, r, err)
 	}
 	h := identify(d.Store, d.Log, fail, csrf(fail, mux))
-	return recoverPanics(d.Log, logRequests(d.Log, securityHeaders(h))), nil
+	// Compression (gzip/deflate/zstd as the client accepts) keeps a results page of 20 hits well under 60 KB on
+	// the wire; gzhttp skips tiny and already compressed bodies and sets Vary: Accept-Encoding. Random padding
+	// keeps the form tokens in compressed pages from being guessed by length (BREACH).
+	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(512), gzhttp.RandomJitter(32, 0, false))
+	if err != nil {
+		return nil, fmt.Errorf("compression: %w", err)
+	}
+	return recoverPanics(d.Log, logRequests(d.Log, securityHeaders(gz(h)))), nil
 }
 
 // readyz answers 200 when the database answers and its schema is current, 503 otherwise, so a load balancer
