@@ -110,8 +110,11 @@ type Offer struct {
 	ValidTo            *Date       `json:"valid_to,omitempty"`
 	LastConfirmedAt    *time.Time  `json:"last_confirmed_at,omitempty"`
 	LocationIDs        []uuid.UUID `json:"location_ids"`
-	CreatedAt          time.Time   `json:"created_at"`
-	UpdatedAt          time.Time   `json:"updated_at"`
+	// ServiceAreaIDs are the Sozialräume the offer serves beyond its locations (HSDS service_area), e.g. the
+	// districts an outreach offer visits; empty means: where its locations are (outreach: the whole Kommune).
+	ServiceAreaIDs []uuid.UUID `json:"service_area_ids,omitempty"`
+	CreatedAt      time.Time   `json:"created_at"`
+	UpdatedAt      time.Time   `json:"updated_at"`
 }
 
 // OfferSummary is the row of an offer list.

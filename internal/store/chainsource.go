@@ -40,6 +40,8 @@ type ChainOffer struct {
 	ValidFrom        *catalog.Date
 	ValidTo          *catalog.Date
 	Sites            []ChainSite // its locations, ordered by location id
+	// ServiceAreas are the Areas the offer serves beyond its locations (offer_service_areas), ordered by id.
+	ServiceAreas []uuid.UUID
 }
 
 // ChainSite is a location with what reachability needs.
@@ -125,7 +127,33 @@ func (s *Store) chainOffers(ctx context.Context, scope tenant.Scope, kommuneID u
 			slices.Sort(*l)
 		}
 	}
-	return out, nil
+	return out, s.chainServiceAreas(ctx, kommuneID, out)
+}
+
+// chainServiceAreas adds the service areas to the offers (sorted by id) in one query.
+func (s *Store) chainServiceAreas(ctx context.Context, kommuneID uuid.UUID, offers []ChainOffer) error {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT sa.offer_id, sa.area_id FROM offer_service_areas sa
+		JOIN offers o ON o.id = sa.offer_id WHERE o.kommune_id = ?`), kommuneID)
+	if err != nil {
+		return errs.Wrap(err, "chain service areas")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var offer, area uuid.UUID
+		if err := rows.Scan(&offer, &area); err != nil {
+			return errs.Wrap(err, "scan chain service area")
+		}
+		i, found := slices.BinarySearchFunc(offers, offer, func(o ChainOffer, id uuid.UUID) int {
+			return bytes.Compare(o.ID[:], id[:])
+		})
+		if found {
+			offers[i].ServiceAreas = append(offers[i].ServiceAreas, area)
+		}
+	}
+	for i := range offers {
+		slices.SortFunc(offers[i].ServiceAreas, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	}
+	return errs.Wrap(rows.Err(), "chain service areas")
 }
 
 // sortByID orders by an id (byte order is the order of the id's text), so that the source is the same

@@ -79,7 +79,7 @@ func (s *Store) UpdateOffer(ctx context.Context, scope tenant.Scope, actor audit
 // deleteOfferRows removes an offer with its terms and locations, to insert its next version.
 func (s *Store) deleteOfferRows(ctx context.Context, tx *sql.Tx, id uuid.UUID) error {
 	for _, stmt := range []string{`DELETE FROM offer_terms WHERE offer_id = ?`, `DELETE FROM offer_locations WHERE offer_id = ?`,
-		`DELETE FROM offers WHERE id = ?`} {
+		`DELETE FROM offer_service_areas WHERE offer_id = ?`, `DELETE FROM offers WHERE id = ?`} {
 		if _, err := tx.ExecContext(ctx, s.q(stmt), id); err != nil {
 			return errs.Wrap(err, "replace offer")
 		}
@@ -154,6 +154,19 @@ func (s *Store) checkOffer(ctx context.Context, scope tenant.Scope, o *catalog.O
 			return err
 		}
 	}
+	seen := map[uuid.UUID]bool{}
+	for _, id := range o.ServiceAreaIDs {
+		a, err := s.GetArea(ctx, scope, id)
+		if errs.Is(err, errs.NotFound) || (err == nil && a.KommuneID != o.KommuneID) || seen[id] {
+			var v errs.Validation
+			v.Add("service_area_ids", "validation.unknown_area", map[string]any{"Value": id.String()})
+			return v.Err()
+		}
+		if err != nil {
+			return err
+		}
+		seen[id] = true
+	}
 	return nil
 }
 
@@ -176,6 +189,11 @@ func (s *Store) insertOffer(ctx context.Context, tx *sql.Tx, o *catalog.Offer) e
 	for _, id := range o.LocationIDs {
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO offer_locations (offer_id, location_id) VALUES (?, ?)`), o.ID, id); err != nil {
 			return errs.Wrap(err, "insert offer location")
+		}
+	}
+	for _, id := range o.ServiceAreaIDs {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO offer_service_areas (offer_id, area_id) VALUES (?, ?)`), o.ID, id); err != nil {
+			return errs.Wrap(err, "insert service area")
 		}
 	}
 	return nil
@@ -231,7 +249,28 @@ func (s *Store) GetOffer(ctx context.Context, scope tenant.Scope, id uuid.UUID) 
 	if err := s.loadOfferTerms(ctx, &o); err != nil {
 		return o, err
 	}
-	return o, s.loadOfferLocations(ctx, &o)
+	if err := s.loadOfferLocations(ctx, &o); err != nil {
+		return o, err
+	}
+	return o, s.loadServiceAreas(ctx, &o)
+}
+
+func (s *Store) loadServiceAreas(ctx context.Context, o *catalog.Offer) error {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT sa.area_id FROM offer_service_areas sa JOIN areas a ON a.id = sa.area_id
+		WHERE sa.offer_id = ? ORDER BY a.key, a.id`), o.ID)
+	if err != nil {
+		return errs.Wrap(err, "service areas")
+	}
+	defer rows.Close()
+	o.ServiceAreaIDs = nil
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return errs.Wrap(err, "scan service area")
+		}
+		o.ServiceAreaIDs = append(o.ServiceAreaIDs, id)
+	}
+	return errs.Wrap(rows.Err(), "service areas")
 }
 
 func (s *Store) loadOfferTerms(ctx context.Context, o *catalog.Offer) error {

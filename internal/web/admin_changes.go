@@ -106,6 +106,11 @@ func (s *server) diffRows(r *http.Request, lang string, scope tenant.Scope, cr w
 			names[loc.ID.String()] = loc.Name
 		}
 	}
+	if areas, err := s.store.ListAreas(r.Context(), scope, cr.KommuneID); err == nil {
+		for _, a := range areas {
+			names[a.ID.String()] = a.Name
+		}
+	}
 	show := func(c workflow.Change, vals []string) string {
 		out := make([]string, len(vals))
 		for i, v := range vals {
@@ -127,7 +132,7 @@ func (s *server) diffValue(l *i18n.Localizer, lang string, label func(string, st
 		return label(c.Taxonomy, v, lang)
 	case c.Field == "status" || c.Field == "cost" || c.Field == "access" || c.Field == "delivery":
 		return l.T(c.Field + "." + v)
-	case c.Field == "location_ids":
+	case c.Field == "location_ids" || c.Field == "service_area_ids":
 		if n, ok := names[v]; ok {
 			return n
 		}

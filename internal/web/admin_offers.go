@@ -117,6 +117,7 @@ type offerForm struct {
 	Accesses      []option
 	Hours         []hoursRow
 	Locations     []checkItem
+	ServiceAreas  []checkItem
 	Direct        bool // a coordinator's edit of a published offer applies at once
 	Change        *workflow.ChangeRequest
 	Diff          []diffRow
@@ -359,6 +360,15 @@ func (s *server) fillOfferForm(r *http.Request, lang string, scope tenant.Scope,
 		of.Locations = append(of.Locations, checkItem{Name: "location_ids", Value: loc.ID.String(), Label: label,
 			Checked: slices.Contains(o.LocationIDs, loc.ID)})
 	}
+	areas, err := s.store.ListAreas(r.Context(), scope, org.KommuneID)
+	if err != nil {
+		return err
+	}
+	of.ServiceAreas = nil
+	for _, a := range areas {
+		of.ServiceAreas = append(of.ServiceAreas, checkItem{Name: "service_area_ids", Value: a.ID.String(), Label: a.Name,
+			Checked: slices.Contains(o.ServiceAreaIDs, a.ID)})
+	}
 	return nil
 }
 
@@ -441,6 +451,14 @@ func (s *server) parseOffer(r *http.Request) (catalog.Offer, error) {
 			continue
 		}
 		o.LocationIDs = append(o.LocationIDs, id)
+	}
+	for _, raw := range nonEmpty(f["service_area_ids"]) {
+		id, err := uuid.Parse(raw)
+		if err != nil {
+			v.Add("service_area_ids", "validation.unknown_area", map[string]any{"Value": raw})
+			continue
+		}
+		o.ServiceAreaIDs = append(o.ServiceAreaIDs, id)
 	}
 	return o, v.Err()
 }

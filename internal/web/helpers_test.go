@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -90,9 +91,15 @@ func get(t testing.TB, c *http.Client, url string, header ...string) page {
 	if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 		t.Fatalf("GET %s: content type %q", url, ct)
 	}
-	for _, forbidden := range []string{"style=", "<style", "<script", "javascript:"} {
+	for _, forbidden := range []string{"style=", "<style", "javascript:"} {
 		if strings.Contains(strings.ToLower(p.body), forbidden) {
 			t.Errorf("GET %s: the page contains %q, which the Content-Security-Policy forbids", url, forbidden)
+		}
+	}
+	// Scripts only as files of this site (script-src 'self'); an inline script would be blocked.
+	for _, m := range scriptTag.FindAllString(p.body, -1) {
+		if !ownScript.MatchString(m) {
+			t.Errorf("GET %s: %s is not a script file of this site, which the Content-Security-Policy forbids", url, m)
 		}
 	}
 	if p.doc, err = html.Parse(strings.NewReader(p.body)); err != nil {
@@ -101,6 +108,11 @@ func get(t testing.TB, c *http.Client, url string, header ...string) page {
 	checkFrame(t, url, p)
 	return p
 }
+
+var (
+	scriptTag = regexp.MustCompile(`(?i)<script[^>]*>`)
+	ownScript = regexp.MustCompile(`^<script src="/static/[0-9a-f]+/[a-z]+\.js" defer>$`)
+)
 
 // checkFrame checks what every page needs: a language, a title, one h1, a main landmark the skip link leads to.
 func checkFrame(t testing.TB, url string, p page) {

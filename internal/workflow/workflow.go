@@ -101,6 +101,7 @@ func Diff(base *catalog.Offer, proposed catalog.Offer) []Change {
 		text("valid_from", dateText(b.ValidFrom), dateText(proposed.ValidFrom)),
 		text("valid_to", dateText(b.ValidTo), dateText(proposed.ValidTo)),
 		list("location_ids", uuids(b.LocationIDs), uuids(proposed.LocationIDs)),
+		list("service_area_ids", uuids(b.ServiceAreaIDs), uuids(proposed.ServiceAreaIDs)),
 	}
 	return rows
 }
