@@ -37,6 +37,12 @@ type api struct {
 // geoJSON marks a result that is answered as application/geo+json.
 type geoJSON struct{ v any }
 
+// file marks a result that is answered as a download (a report) rather than as JSON.
+type file struct {
+	contentType, name string
+	body              []byte
+}
+
 // read turns a handler that returns its result or an error into an http.HandlerFunc: errors are answered by
 // fail in one place, results are written as JSON.
 func (a *api) read(f func(r *http.Request) (any, error)) http.HandlerFunc {
@@ -44,6 +50,12 @@ func (a *api) read(f func(r *http.Request) (any, error)) http.HandlerFunc {
 		v, err := f(r)
 		if err != nil {
 			a.fail(w, r, err)
+			return
+		}
+		if f, ok := v.(file); ok {
+			w.Header().Set("Content-Type", f.contentType)
+			w.Header().Set("Content-Disposition", `attachment; filename="`+f.name+`"`)
+			_, _ = w.Write(f.body)
 			return
 		}
 		if g, ok := v.(geoJSON); ok {

@@ -57,13 +57,17 @@ type Config struct {
 	// Freshness rules (package freshness), in months since an offer's last confirmation.
 	RemindAfterMonths int // providers are reminded by e-mail
 	HideAfterMonths   int // the offer is hidden from the public search and the coordinators are told
+
+	// MinCell is the minimum cell size of indicator values (package indicator, Privacy): smaller counts, and rates
+	// with a smaller numerator, are never shown or exported.
+	MinCell int
 }
 
 // Defaults returns the configuration without flags or environment.
 func Defaults() Config {
 	return Config{DB: "sqlite:data/kette.db", Addr: ":8080", LogFormat: "text", LogLevel: "info",
 		ShutdownTimeout: 20 * time.Second, Offers: 100000, Seed: 1, Progress: true, OIDCRoleClaim: "groups", OIDCSyncRoles: true,
-		SMTPPort: 587, SMTPTLS: "starttls", RemindAfterMonths: 11, HideAfterMonths: 13}
+		SMTPPort: 587, SMTPTLS: "starttls", RemindAfterMonths: 11, HideAfterMonths: 13, MinCell: 3}
 }
 
 // Flags registers the settings of one subcommand on fs; env supplies KETTE_* defaults.
@@ -158,6 +162,8 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string, which ...strin
 			str(&c.SMTPTLS, "smtp-tls", "SMTP encryption: none, starttls or tls")
 		case "site":
 			str(&c.PublicURL, "public-url", "the site's public address for links in e-mails, e.g. https://kette.kommune.example")
+		case "privacy":
+			integer(&c.MinCell, "min-cell", "minimum cell size of indicator values: smaller counts are never shown or exported")
 		case "freshness":
 			integer(&c.RemindAfterMonths, "remind-after-months", "months without confirmation after which the providers of an offer are reminded")
 			integer(&c.HideAfterMonths, "hide-after-months", "months without confirmation after which an offer is hidden from the public search")

@@ -127,7 +127,7 @@ func Load(ctx context.Context, s *store.Store, log *slog.Logger) error {
 		log.Info("demo kommune loaded", "kommune", spec.kommune.Name, "areas", len(b.areas), "organizations", b.orgs,
 			"locations", b.locations, "offers", b.offers)
 	}
-	return nil
+	return loadIndicators(ctx, s)
 }
 
 type areaInfo struct {
@@ -337,6 +337,7 @@ func (b *builder) org(kind, name, place string, areaIdx []int, templates []strin
 		}
 		off := BuildOffer(b.r, t, &o, ids, p)
 		off.ID = ID("offer/" + key + "/" + t.Key)
+		off.Delivery = gapDelivery(b.k.AGS, t, off.Delivery) // gap (a), see offers.go
 		if j > 0 && b.r.IntN(30) == 0 {
 			off.Status = catalog.StatusInactive
 		}

@@ -132,3 +132,19 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// gapDelivery keeps gap (a) a gap for the analysis, which counts an outreach offer in every Sozialraum of its
+// Kommune: in the gap Kommune, the health offers for 0–3 (Familienhebamme, Frühförderung) are held only at
+// their offices and by phone — the families come to them, and from Misburg-Anderten none is within reach.
+func gapDelivery(ags string, t OfferTemplate, delivery []string) []string {
+	if ags != GapHealthKommuneAGS || !t.HealthFor0To3() || !has(delivery, catalog.DeliveryOutreach) {
+		return delivery
+	}
+	out := []string{catalog.DeliveryOnSite}
+	for _, d := range delivery {
+		if d != catalog.DeliveryOutreach && d != catalog.DeliveryOnSite {
+			out = append(out, d)
+		}
+	}
+	return out
+}

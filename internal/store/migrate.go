@@ -86,6 +86,9 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	if err := s.seedTaxonomies(ctx); err != nil {
 		return applied, err
 	}
+	if err := s.seedIndicators(ctx); err != nil {
+		return applied, err
+	}
 	return applied, nil
 }
 

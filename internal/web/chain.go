@@ -1,6 +1,490 @@
 package web
 
-import "net/http"
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
 
-// chainRoutes registers the chain pages.
-func (s *server) chainRoutes(mux *http.ServeMux) {}
+	"github.com/paulmach/orb"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/kette-org/kette/internal/api"
+	"github.com/kette-org/kette/internal/chain"
+	"github.com/kette-org/kette/internal/chart"
+	"github.com/kette-org/kette/internal/errs"
+	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/region"
+	"github.com/kette-org/kette/internal/report"
+	"github.com/kette-org/kette/internal/taxonomy"
+	"github.com/kette-org/kette/internal/tenant"
+)
+
+// chainRoutes registers the chain pages: a Kommune's matrix, gaps and map with their downloads, and the Land
+// view comparing its Kommunen. Indicator views are not here yet.
+func (s *server) chainRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /verwaltung/kommunen/{ags}/kette", s.page(s.chainPage))
+	mux.HandleFunc("GET /verwaltung/kommunen/{ags}/kette/matrix.csv", s.chainFile(s.matrixCSV))
+	mux.HandleFunc("GET /verwaltung/kommunen/{ags}/kette/luecken.csv", s.chainFile(s.gapsCSV))
+	mux.HandleFunc("GET /verwaltung/kommunen/{ags}/kette/luecken.xlsx", s.chainFile(reportFile(xlsxType, "luecken", ".xlsx", report.XLSX)))
+	mux.HandleFunc("GET /verwaltung/kommunen/{ags}/kette/luecken.pdf", s.chainFile(reportFile("application/pdf", "luecken", ".pdf", report.Lueckenbericht)))
+	mux.HandleFunc("GET /verwaltung/kommunen/{ags}/kette/sozialraumprofil.pdf", s.chainFile(reportFile("application/pdf", "sozialraumprofil", ".pdf", report.Sozialraumprofil)))
+	mux.HandleFunc("GET /verwaltung/laender/{code}/kette", s.page(s.landChainPage))
+}
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// The query parameters of the chain page.
+const (
+	dateParam = "datum"
+	mapParam  = "karte" // "luecken" (default) or "abdeckung"
+)
+
+// chainAnalysis reads the analysis of the Kommune {ags} as of ?datum= for the signed-in user: anonymous is
+// unauthenticated (the page wrapper sends to the login), a Kommune outside the user's scope not found.
+func (s *server) chainAnalysis(r *http.Request) (report.Analysis, error) {
+	p, err := signedIn(r)
+	if err != nil {
+		return report.Analysis{}, err
+	}
+	ags, err := pathAGS(r)
+	if err != nil {
+		return report.Analysis{}, err
+	}
+	date, err := api.Datum(r, time.Now().In(s.berlin))
+	if err != nil {
+		return report.Analysis{}, err
+	}
+	return report.Load(r.Context(), s.store, p.Scope(), ags, date)
+}
+
+type chainPage struct {
+	base
+	Kommune    region.Kommune
+	Date       string
+	DateValue  string // what the date field shows: the ?datum= given, empty for today
+	Query      string // ?datum=… for the download links, empty for today
+	Summary    string
+	Phases     []chainOption
+	Phase      string
+	Heatmap    heatView
+	Trans      heatView
+	MapKind    string
+	Fields     []chainOption
+	Field      string
+	MapTitle   string
+	Map        svgMap
+	MapRows    []mapRow
+	Legend     []legendItem
+	Ranking    template.HTML
+	Gaps       []gapItem
+	MoreGaps   int
+	PhaseGaps  []gapItem
+	PhaseLabel string // the gaps of the chosen phase, so a phase's own gaps are seen at their top
+	Anchors    []string
+}
+
+type chainOption struct {
+	Code, Label string
+	Selected    bool
+}
+
+// heatView is a heatmap with its numbers as a table.
+type heatView struct {
+	SVG  template.HTML
+	Cols []string
+	Rows []heatRow
+}
+
+type heatRow struct {
+	Label string
+	Cells []string
+}
+
+type gapItem struct {
+	Rank     int
+	Sentence string
+}
+
+type mapRow struct {
+	Key, Name, Value string
+}
+
+type legendItem struct {
+	Shade int
+	Text  string
+}
+
+// gapListLength is how many gaps the page lists; the downloads have all.
+const gapListLength = 50
+
+func (s *server) chainPage(r *http.Request, lang string) (string, any, error) {
+	a, err := s.chainAnalysis(r)
+	if err != nil {
+		return "", nil, err
+	}
+	l := s.i18n.For(lang)
+	m := a.Matrix
+	q := r.URL.Query()
+	p := chainPage{base: s.newBase(r, lang, l.T("chainview.title", map[string]any{"Kommune": m.Kommune.Name})), Kommune: m.Kommune,
+		Date: formatDate(l, m.Date, s.berlin), DateValue: q.Get(dateParam)}
+	p.Crumbs = s.adminTrail(lang, m.Kommune, crumb{Name: p.Title})
+	if p.DateValue != "" {
+		p.Query = "?" + url.Values{dateParam: {m.Date.String()}}.Encode()
+	}
+	p.Summary = l.T("chainview.summary", map[string]any{"Areas": len(m.Anchors), "Gaps": len(m.Gaps), "Count": len(m.Gaps),
+		"Missing": len(m.MissingAnchors)})
+	phases, fields := a.Phases(), a.Fields()
+	var v errs.Validation
+	p.Phase = pick(&v, "lebensphase", q.Get(phaseParam), phases)
+	p.Field = pick(&v, "handlungsfeld", q.Get(fieldParam), fields)
+	p.MapKind = q.Get(mapParam)
+	if p.MapKind != "" && p.MapKind != "luecken" && p.MapKind != "abdeckung" {
+		v.Add(mapParam, "validation.unknown_code", map[string]any{"Value": p.MapKind})
+	}
+	if err := v.Err(); err != nil {
+		return "", nil, err
+	}
+	p.Phases = chainOptions(a.Tax, taxonomy.Phase, phases, p.Phase, lang)
+	p.Fields = chainOptions(a.Tax, taxonomy.Field, fields, p.Field, lang)
+	f := numberFormat(lang)
+
+	// The heatmap of the chosen phase: Areas × fields, the number of offers in each cell, "!" on a gap.
+	phaseLabel := a.Tax.Label(taxonomy.Phase, p.Phase, lang)
+	p.Heatmap = heat(a, l.T("chainview.heatmap.heading")+": "+phaseLabel, l.T("chainview.heatmap.desc", map[string]any{"Phase": phaseLabel}),
+		fieldLabels(a.Tax, fields, lang), func(key string) []chain.Cell {
+			var out []chain.Cell
+			for _, fd := range fields {
+				c, _ := m.Cell(key, p.Phase, fd)
+				out = append(out, c)
+			}
+			return out
+		}, f)
+	trans := a.Transitions()
+	var transLabels []string
+	for _, t := range trans {
+		transLabels = append(transLabels, a.Tax.Label(taxonomy.Transition, t, lang))
+	}
+	p.Trans = heat(a, l.T("chainview.transitions.heading"), l.T("chainview.transitions.desc"), transLabels, func(key string) []chain.Cell {
+		var out []chain.Cell
+		for _, t := range trans {
+			c, _ := m.Transition(key, t)
+			out = append(out, c)
+		}
+		return out
+	}, f)
+
+	// The map: gaps per Area, or the coverage of the chosen phase and field.
+	values := map[string]float64{}
+	if p.MapKind == "abdeckung" {
+		p.MapTitle = l.T("chainview.map.coverage", map[string]any{"Phase": phaseLabel, "Field": a.Tax.Label(taxonomy.Field, p.Field, lang)})
+		for _, ar := range a.Areas {
+			c, _ := m.Cell(ar.Key, p.Phase, p.Field)
+			values[ar.Key] = c.Coverage
+		}
+	} else {
+		p.MapKind = "luecken"
+		p.MapTitle = l.T("chainview.map.gaps")
+		for k, n := range a.GapsPerArea() {
+			values[k] = float64(n)
+		}
+	}
+	p.Map, p.MapRows, p.Legend = choropleth(a.Areas, values, f)
+
+	// The ranking of Areas by their gaps.
+	per := a.GapsPerArea()
+	bar := chart.Bar{Title: l.T("chainview.ranking.areas"), Format: f}
+	for _, ar := range a.Areas {
+		bar.Items = append(bar.Items, chart.BarItem{Label: ar.Name, Value: float64(per[ar.Key])})
+	}
+	slices.SortStableFunc(bar.Items, func(x, y chart.BarItem) int { return int(y.Value - x.Value) })
+	p.Ranking = bar.SVG()
+
+	for i, g := range m.Gaps {
+		if i < gapListLength {
+			p.Gaps = append(p.Gaps, gapItem{Rank: g.Rank, Sentence: g.Sentence(l, a.Tax)})
+		}
+		if g.Phase == p.Phase && len(p.PhaseGaps) < gapListLength {
+			p.PhaseGaps = append(p.PhaseGaps, gapItem{Rank: g.Rank, Sentence: g.Sentence(l, a.Tax)})
+		}
+	}
+	p.MoreGaps = max(len(m.Gaps)-gapListLength, 0)
+	p.PhaseLabel = phaseLabel
+	for _, an := range m.MissingAnchors {
+		p.Anchors = append(p.Anchors, an.Sentence(l))
+	}
+	return "chain", p, nil
+}
+
+// pick checks a chosen code against the matrix's codes; empty picks the first.
+func pick(v *errs.Validation, field, code string, codes []string) string {
+	if code == "" {
+		if len(codes) == 0 {
+			return ""
+		}
+		return codes[0]
+	}
+	if !slices.Contains(codes, code) {
+		v.Add(field, "validation.unknown_code", map[string]any{"Value": code})
+	}
+	return code
+}
+
+func chainOptions(tax *taxonomy.Set, kind string, codes []string, selected, lang string) []chainOption {
+	var out []chainOption
+	for _, c := range codes {
+		out = append(out, chainOption{Code: c, Label: tax.Label(kind, c, lang), Selected: c == selected})
+	}
+	return out
+}
+
+func fieldLabels(tax *taxonomy.Set, codes []string, lang string) []string {
+	var out []string
+	for _, c := range codes {
+		out = append(out, tax.Label(taxonomy.Field, c, lang))
+	}
+	return out
+}
+
+func numberFormat(lang string) chart.Format {
+	p := message.NewPrinter(language.Make(lang))
+	return func(v float64) string {
+		if v == math.Trunc(v) {
+			return p.Sprintf("%.0f", v)
+		}
+		return p.Sprintf("%.1f", v)
+	}
+}
+
+// heat draws Areas × columns with the number of offers per cell; the colour follows the coverage (offers per
+// 1,000 children), so a small Area with few offers is not darker than a large one; "!" marks a gap.
+func heat(a report.Analysis, title, desc string, cols []string, cells func(areaKey string) []chain.Cell, f chart.Format) heatView {
+	h := chart.Heatmap{Title: title, Desc: desc, Cols: cols}
+	var v heatView
+	v.Cols = cols
+	for _, ar := range a.Areas {
+		h.Rows = append(h.Rows, ar.Key+" "+ar.Name)
+		var row []chart.HeatCell
+		tr := heatRow{Label: ar.Key + " " + ar.Name}
+		for _, c := range cells(ar.Key) {
+			hc := chart.HeatCell{Value: c.Coverage, Text: f(float64(c.Supply))}
+			if c.Gap {
+				hc.Mark = "!"
+			}
+			row = append(row, hc)
+			tr.Cells = append(tr.Cells, hc.Text+hc.Mark)
+		}
+		h.Cells = append(h.Cells, row)
+		v.Rows = append(v.Rows, tr)
+	}
+	v.SVG = h.SVG()
+	return v
+}
+
+// choropleth draws the Areas in four shades by value (equal steps from 0 to the largest value) with the
+// key written in each, and gives the legend and the values as table rows.
+func choropleth(areas []region.Area, values map[string]float64, f chart.Format) (svgMap, []mapRow, []legendItem) {
+	maxV := 0.0
+	for _, v := range values {
+		maxV = math.Max(maxV, v)
+	}
+	shade := func(v float64) int {
+		if maxV <= 0 {
+			return 0
+		}
+		return min(int(v/maxV*4), 3)
+	}
+	var rows []mapRow
+	geoms := make([]orb.Geometry, len(areas))
+	for i, ar := range areas {
+		geoms[i] = ar.Geometry
+		rows = append(rows, mapRow{Key: ar.Key, Name: ar.Name, Value: f(values[ar.Key])})
+	}
+	var legend []legendItem
+	for i := range 4 {
+		lo, hi := maxV*float64(i)/4, maxV*float64(i+1)/4
+		legend = append(legend, legendItem{Shade: i, Text: f(round1(lo)) + " – " + f(round1(hi))})
+	}
+	m := svgMap{}
+	b, ok := boundOf(geoms)
+	if !ok {
+		return m, rows, legend
+	}
+	proj := newProjection(b, 1000, 24)
+	m.ViewBox = proj.viewBox()
+	for _, ar := range areas {
+		if ar.Geometry == nil {
+			continue
+		}
+		x, y := proj.label(ar.Geometry)
+		m.Areas = append(m.Areas, mapArea{Name: ar.Name, Key: ar.Key, Title: ar.Key + " " + ar.Name + ": " + f(values[ar.Key]),
+			D: proj.path(ar.Geometry), X: coord(x), Y: coord(y), Shade: shade(values[ar.Key])})
+	}
+	return m, rows, legend
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// chainFile serves a download of the analysis; errors go to the error page like any page's.
+func (s *server) chainFile(write func(w io.Writer, a report.Analysis, l *i18n.Localizer) (contentType, name, ext string, err error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		lang := s.language(w, r)
+		a, err := s.chainAnalysis(r)
+		if err != nil {
+			s.fail(w, r, lang, err)
+			return
+		}
+		var b bytes.Buffer
+		ct, name, ext, err := write(&b, a, s.i18n.For(lang))
+		if err != nil {
+			s.fail(w, r, lang, err)
+			return
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s%s"`, name, a.Matrix.Kommune.AGS, a.Matrix.Date, ext))
+		_, _ = w.Write(b.Bytes())
+	}
+}
+
+// reportFile adapts a report of package report to chainFile.
+func reportFile(ct, name, ext string, f func(io.Writer, report.Analysis, *i18n.Localizer) error) func(io.Writer, report.Analysis, *i18n.Localizer) (string, string, string, error) {
+	return func(w io.Writer, a report.Analysis, l *i18n.Localizer) (string, string, string, error) {
+		return ct, name, ext, f(w, a, l)
+	}
+}
+
+const csvType = "text/csv; charset=utf-8"
+
+func (s *server) matrixCSV(w io.Writer, a report.Analysis, l *i18n.Localizer) (string, string, string, error) {
+	header, rows := report.MatrixTable(a, l)
+	return csvType, "matrix", ".csv", chart.WriteCSV(w, strs(header), strRows(rows))
+}
+
+func (s *server) gapsCSV(w io.Writer, a report.Analysis, l *i18n.Localizer) (string, string, string, error) {
+	header := []string{l.T("chainview.col.rank"), l.T("chainview.col.area_key"), l.T("chainview.col.area"), l.T("chainview.col.phase"),
+		l.T("chainview.col.field"), l.T("chainview.col.transition"), l.T("chainview.col.children"), l.T("chainview.col.supply"),
+		l.T("chainview.col.coverage"), l.T("chainview.col.unmet"), l.T("chainview.col.sentence")}
+	var rows [][]string
+	for _, g := range a.GapRows(l) {
+		rows = append(rows, []string{strconv.Itoa(g.Rank), g.AreaKey, g.AreaName, g.Phase, g.Field, g.Transition, strconv.Itoa(g.Children),
+			strconv.Itoa(g.Supply), chart.Plain(g.Coverage), chart.Plain(g.Unmet), g.Sentence})
+	}
+	return csvType, "luecken", ".csv", chart.WriteCSV(w, header, rows)
+}
+
+func strs(v []any) []string {
+	out := make([]string, len(v))
+	for i, x := range v {
+		switch x := x.(type) {
+		case float64:
+			out[i] = chart.Plain(x)
+		default:
+			out[i] = fmt.Sprint(x)
+		}
+	}
+	return out
+}
+
+func strRows(rows [][]any) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = strs(r)
+	}
+	return out
+}
+
+// landChainPage compares the Kommunen of a Land: for each the share of matrix fields and transition rows
+// that are no gap, and the number of gaps. Only the Land's administrators (and the system) see it.
+type landChainPage struct {
+	base
+	Land  region.Land
+	Date  string
+	Chart template.HTML
+	Rows  []landRow
+}
+
+type landRow struct {
+	Kommune region.Kommune
+	Href    string
+	Cells   int
+	Gaps    int
+	Share   string
+}
+
+func (s *server) landChainPage(r *http.Request, lang string) (string, any, error) {
+	p, err := signedIn(r)
+	if err != nil {
+		return "", nil, err
+	}
+	code := r.PathValue("code")
+	scope := p.Scope()
+	if !(scope.Kind == tenant.KindSystem || scope.Kind == tenant.KindLand && scope.LandCode == code) {
+		return "", nil, errs.E(errs.NotFound, "error.not_found")
+	}
+	lands, err := s.store.ListLands(r.Context())
+	if err != nil {
+		return "", nil, err
+	}
+	i := slices.IndexFunc(lands, func(l region.Land) bool { return l.Code == code })
+	if i < 0 {
+		return "", nil, errs.E(errs.NotFound, "error.not_found")
+	}
+	date, err := api.Datum(r, time.Now().In(s.berlin))
+	if err != nil {
+		return "", nil, err
+	}
+	l := s.i18n.For(lang)
+	d := landChainPage{base: s.newBase(r, lang, l.T("chainview.land.title", map[string]any{"Land": lands[i].Name})), Land: lands[i],
+		Date: formatDate(l, date, s.berlin)}
+	d.Crumbs = s.trail(lang, crumb{Name: l.T("admin.title"), Href: "/verwaltung"}, crumb{Name: d.Title})
+	all, err := s.store.ListKommunen(r.Context(), scope)
+	if err != nil {
+		return "", nil, err
+	}
+	f := numberFormat(lang)
+	bar := chart.Bar{Title: l.T("chainview.land.chart"), Unit: " %", Format: f}
+	for _, ks := range all {
+		k := ks.Kommune
+		if k.LandCode != code {
+			continue
+		}
+		m, err := chain.ForKommune(r.Context(), s.store, scope, k.ID, date, chain.Config{})
+		if err != nil {
+			return "", nil, err
+		}
+		cells := len(m.Cells) + len(m.Transitions)
+		share := 0.0
+		if cells > 0 {
+			share = round1(float64(cells-len(m.Gaps)) * 100 / float64(cells))
+		}
+		d.Rows = append(d.Rows, landRow{Kommune: k, Href: "/verwaltung/kommunen/" + k.AGS + "/kette", Cells: cells, Gaps: len(m.Gaps), Share: f(share)})
+		bar.Items = append(bar.Items, chart.BarItem{Label: k.Name, Value: share})
+	}
+	order := make([]int, len(d.Rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int {
+		if bar.Items[x].Value > bar.Items[y].Value {
+			return -1
+		}
+		if bar.Items[x].Value < bar.Items[y].Value {
+			return 1
+		}
+		return 0
+	})
+	rows, items := make([]landRow, len(order)), make([]chart.BarItem, len(order))
+	for i, j := range order {
+		rows[i], items[i] = d.Rows[j], bar.Items[j]
+	}
+	d.Rows, bar.Items = rows, items
+	d.Chart = bar.SVG()
+	return "chain_land", d, nil
+}
