@@ -63,16 +63,23 @@ func (r *reach) near(s store.ChainSite, i int) bool {
 	return geo.DistanceHaversine(orb.Point{s.Longitude, s.Latitude}, c) <= r.metres
 }
 
-// serves marks in mark every Area an offer counts for. Outreach offers (delivery "outreach": the family is
-// visited at home or in the Kita) count for every Area of their Kommune, because service areas are not
-// modelled yet; once they are, an outreach offer will count only where it serves. Other offers count where
-// their locations are in reach; online or phone offers without a location count nowhere, as the chain is
-// about help on site.
+// serves marks in mark every Area an offer counts for. An offer counts in the Areas it names as service areas.
+// Outreach offers (delivery "outreach": the family is visited at home or in the Kita) count only there when
+// they name any, and in every Area of their Kommune when they name none. Other offers also count where their
+// locations are in reach; online or phone offers without a location count nowhere else, as the chain is about
+// help on site.
 func (r *reach) serves(o store.ChainOffer, mark []bool) {
 	clear(mark)
-	if slices.Contains(o.Delivery, catalog.DeliveryOutreach) {
-		for i := range mark {
+	for _, id := range o.ServiceAreas {
+		if i, ok := r.ids[id]; ok {
 			mark[i] = true
+		}
+	}
+	if slices.Contains(o.Delivery, catalog.DeliveryOutreach) {
+		if len(o.ServiceAreas) == 0 {
+			for i := range mark {
+				mark[i] = true
+			}
 		}
 		return
 	}

@@ -194,6 +194,7 @@ func (b *builder) load() error {
 	b.org("verein", "TSV "+city+" von 1890 e.V.", "", []int{3}, []string{"kinderturnen", "ferienprogramm"})
 	b.org("verein", "Kinderschutzbund Ortsverband "+city+" e.V.", "", []int{0}, []string{"starke-eltern", "kleiderkammer"})
 	b.org("verein", "Ausbildungslotsen "+city+" e.V.", "", []int{2}, []string{"ausbildungslotsen", "bewerbungstraining"})
+	b.network()
 
 	// Per Sozialraum: Familienzentrum (not everywhere), Kita, school, paediatric practice (not in the gap),
 	// midwives in every other one, a youth club in every third.
