@@ -52,9 +52,9 @@ func (b *builder) network() {
 		}
 	}
 	offers := []struct {
-		key, name, desc        string
-		phases, fields, trans  []string
-		serviceAreas           []uuid.UUID
+		key, name, desc       string
+		phases, fields, trans []string
+		serviceAreas          []uuid.UUID
 	}{
 		{"lotsen", "Präventionslotsen " + city, "Lotsinnen und Lotsen begleiten Familien zu den passenden Hilfen – zu Hause, in der Kita, in der Schule.",
 			codes(taxonomy.Phase), fields, transitions, nil},
