@@ -1,233 +1,48 @@
 package oidc
 
 import (
-	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	jose "github.com/go-jose/go-jose/v4"
-	"github.com/zitadel/oidc/v3/example/server/exampleop"
-	"github.com/zitadel/oidc/v3/example/server/storage"
-	zoidc "github.com/zitadel/oidc/v3/pkg/oidc"
-	"github.com/zitadel/oidc/v3/pkg/op"
-	"golang.org/x/text/language"
 
 	"github.com/kette-org/kette/internal/auth"
 	"github.com/kette-org/kette/internal/config"
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/oidc/oidctest"
 )
 
-// ---- the OpenID provider: zitadel/oidc's op with its example storage and login form, over TLS ----
-
-// users is the provider's directory: username → account and groups.
-type users map[string]*storage.User
-
-func (u users) GetUserByID(id string) *storage.User {
-	for _, x := range u {
-		if x.ID == id {
-			return x
-		}
-	}
-	return nil
-}
-func (u users) GetUserByUsername(name string) *storage.User { return u[name] }
-func (u users) ExampleClientID() string                     { return storage.ServiceUserID }
-
-// groupStorage is the example storage plus a "groups" claim in the ID token, as Keycloak's group mapper
-// adds it. The example storage puts e-mail and name only into the userinfo answer, not into the ID token, so
-// the flow also exercises Kette's userinfo lookup.
-type groupStorage struct {
-	*storage.Storage
-	groups map[string][]string // user id → groups
-}
-
-// SetUserinfoFromRequest fills the ID token's claims.
-func (s *groupStorage) SetUserinfoFromRequest(ctx context.Context, info *zoidc.UserInfo, req op.IDTokenRequest, scopes []string) error {
-	if err := s.Storage.SetUserinfoFromRequest(ctx, info, req, scopes); err != nil {
-		return err
-	}
-	info.AppendClaims("groups", s.groups[req.GetSubject()])
-	return nil
-}
-
-// provider is a running OpenID provider with hooks to replace the ID token in token responses.
-type provider struct {
-	srv     *httptest.Server
-	storage *storage.Storage
-	// tokenPath and authPath come from the provider's discovery document.
-	tokenPath, authPath, userinfoPath string
-
-	mu         sync.Mutex
-	tamper     func(claims map[string]any) (map[string]any, *rsa.PrivateKey, string)
-	authorize  url.Values // the last authorization request, to check PKCE and nonce
-	verifierIn bool       // the last token request carried a code_verifier
-	userinfo   int        // requests to the userinfo endpoint
-}
+// ---- the OpenID provider: internal/oidc/oidctest, zitadel/oidc's op over TLS ----
 
 const (
-	clientID     = "kette"
-	clientSecret = "geheim-und-lang"
-	password     = "verysecure"
+	clientID     = oidctest.ClientID
+	clientSecret = oidctest.ClientSecret
+	password     = oidctest.Password
 )
 
-func startProvider(t *testing.T, redirectURL string) *provider {
-	t.Helper()
-	dir := users{
-		"anna": {ID: "u-anna", Username: "anna", Password: password, FirstName: "Anna", LastName: "Schmidt",
-			Email: "Anna.Schmidt@Hannover.example", EmailVerified: true, PreferredLanguage: language.German},
-		"ben": {ID: "u-ben", Username: "ben", Password: password, FirstName: "Ben", LastName: "Ungeprüft",
-			Email: "ben@hannover.example", EmailVerified: false, PreferredLanguage: language.German},
-		"carla": {ID: "u-carla", Username: "carla", Password: password, FirstName: "Carla", LastName: "Ohnerolle",
-			Email: "carla@hannover.example", EmailVerified: true, PreferredLanguage: language.German},
-		"lena": {ID: "u-lena", Username: "lena", Password: password, FirstName: "Lena", LastName: "Land",
-			Email: "lena@niedersachsen.example", EmailVerified: true, PreferredLanguage: language.German},
+// directory is who can log in at the provider, and with which groups.
+func directory() []oidctest.User {
+	return []oidctest.User{
+		{ID: "u-anna", Username: "anna", FirstName: "Anna", LastName: "Schmidt",
+			Email: "Anna.Schmidt@Hannover.example", EmailVerified: true,
+			Groups: []string{"alle-mitarbeitenden", "kette-hannover-koordination"}},
+		{ID: "u-ben", Username: "ben", FirstName: "Ben", LastName: "Ungeprüft",
+			Email: "ben@hannover.example", EmailVerified: false, Groups: []string{"kette-hannover-koordination"}},
+		{ID: "u-carla", Username: "carla", FirstName: "Carla", LastName: "Ohnerolle",
+			Email: "carla@hannover.example", EmailVerified: true, Groups: []string{"alle-mitarbeitenden"}},
+		{ID: "u-lena", Username: "lena", FirstName: "Lena", LastName: "Land",
+			Email: "lena@niedersachsen.example", EmailVerified: true,
+			Groups: []string{"kette-hannover-begutachtung", "kette-nds-land"}},
 	}
-	groups := map[string][]string{
-		"u-anna":  {"alle-mitarbeitenden", "kette-hannover-koordination"},
-		"u-ben":   {"kette-hannover-koordination"},
-		"u-carla": {"alle-mitarbeitenden"},
-		"u-lena":  {"kette-hannover-begutachtung", "kette-nds-land"},
-	}
-	p := &provider{}
-	var handler http.Handler
-	p.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.intercept(w, r, handler)
-	}))
-	p.srv.StartTLS()
-	t.Cleanup(p.srv.Close)
-
-	clients := map[string]*storage.Client{clientID: storage.WebClient(clientID, clientSecret, redirectURL)}
-	p.storage = storage.NewStorageWithClients(dir, clients)
-	handler = exampleop.SetupServer(p.srv.URL, &groupStorage{Storage: p.storage, groups: groups}, nil, false)
-
-	var disc struct {
-		Token string `json:"token_endpoint"`
-		Auth  string `json:"authorization_endpoint"`
-		User  string `json:"userinfo_endpoint"`
-	}
-	resp, err := p.srv.Client().Get(p.srv.URL + "/.well-known/openid-configuration")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&disc); err != nil {
-		t.Fatal(err)
-	}
-	p.tokenPath, p.authPath, p.userinfoPath = mustPath(t, disc.Token), mustPath(t, disc.Auth), mustPath(t, disc.User)
-	return p
-}
-
-func mustPath(t *testing.T, s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Path == "" {
-		t.Fatalf("discovery endpoint %q", s)
-	}
-	return u.Path
-}
-
-// intercept records authorization and token requests and, when a tamper function is set, replaces the ID
-// token of the provider's real token response with one the test built from its claims.
-func (p *provider) intercept(w http.ResponseWriter, r *http.Request, next http.Handler) {
-	switch r.URL.Path {
-	case p.userinfoPath:
-		p.mu.Lock()
-		p.userinfo++
-		p.mu.Unlock()
-	case p.authPath:
-		p.mu.Lock()
-		p.authorize = r.URL.Query()
-		p.mu.Unlock()
-	case p.tokenPath:
-		body, _ := io.ReadAll(r.Body)
-		form, _ := url.ParseQuery(string(body))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		p.mu.Lock()
-		p.verifierIn = form.Get("code_verifier") != ""
-		tamper := p.tamper
-		p.mu.Unlock()
-		if tamper != nil {
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			p.replaceIDToken(w, rec, tamper)
-			return
-		}
-	}
-	next.ServeHTTP(w, r)
-}
-
-func (p *provider) replaceIDToken(w http.ResponseWriter, rec *httptest.ResponseRecorder,
-	tamper func(map[string]any) (map[string]any, *rsa.PrivateKey, string)) {
-	var resp map[string]any
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || resp["id_token"] == nil {
-		w.WriteHeader(rec.Code)
-		w.Write(rec.Body.Bytes())
-		return
-	}
-	jws, err := jose.ParseSigned(resp["id_token"].(string), []jose.SignatureAlgorithm{jose.RS256})
-	if err != nil {
-		panic(err)
-	}
-	var claims map[string]any
-	if err := json.Unmarshal(jws.UnsafePayloadWithoutVerification(), &claims); err != nil {
-		panic(err)
-	}
-	claims, key, kid := tamper(claims)
-	resp["id_token"] = sign(claims, key, kid)
-	for k, v := range rec.Header() {
-		if k != "Content-Length" {
-			w.Header()[k] = v
-		}
-	}
-	w.WriteHeader(rec.Code)
-	json.NewEncoder(w).Encode(resp)
-}
-
-func sign(claims map[string]any, key *rsa.PrivateKey, kid string) string {
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: kid}},
-		(&jose.SignerOptions{}).WithType("JWT"))
-	if err != nil {
-		panic(err)
-	}
-	payload, _ := json.Marshal(claims)
-	obj, err := signer.Sign(payload)
-	if err != nil {
-		panic(err)
-	}
-	raw, err := obj.CompactSerialize()
-	if err != nil {
-		panic(err)
-	}
-	return raw
-}
-
-// signingKey is the provider's own key, the one its JWKS publishes.
-func (p *provider) signingKey(t *testing.T) (*rsa.PrivateKey, string) {
-	k, err := p.storage.SigningKey(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k.Key().(*rsa.PrivateKey), k.ID()
-}
-
-func (p *provider) setTamper(f func(map[string]any) (map[string]any, *rsa.PrivateKey, string)) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.tamper = f
 }
 
 // ---- Kette's side: the two handlers the login pages will have, over real HTTP ----
@@ -241,7 +56,7 @@ type result struct {
 }
 
 type env struct {
-	op     *provider
+	op     *oidctest.Provider
 	kette  *httptest.Server
 	client *Client
 	key    []byte
@@ -280,10 +95,10 @@ func newEnv(t *testing.T) *env {
 	e.kette = httptest.NewServer(mux)
 	t.Cleanup(e.kette.Close)
 	redirect := e.kette.URL + "/anmelden/sso/callback"
-	e.op = startProvider(t, redirect)
-	c, err := New(Config{Issuer: e.op.srv.URL, ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirect,
+	e.op = oidctest.Start(t, redirect, directory()...)
+	c, err := New(Config{Issuer: e.op.Issuer(), ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirect,
 		RoleClaim: "groups", Roles: mapping(), SyncRoles: true, CookieKey: e.key},
-		WithHTTPClient(e.op.srv.Client()))
+		WithHTTPClient(e.op.HTTPClient()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,56 +106,21 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-// browser follows redirects and keeps cookies like a browser, but stops before Kette's callback so that tests
-// can look at (and spoil) what the provider sends back.
+// browser keeps cookies like a browser and trusts the provider's certificate. Signing in stops before
+// Kette's callback so that tests can look at (and spoil) what the provider sends back.
 func (e *env) browser(t *testing.T) *http.Client {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &http.Client{Jar: jar, Transport: e.op.srv.Client().Transport,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if req.URL.Path == "/anmelden/sso/callback" {
-				return http.ErrUseLastResponse
-			}
-			return nil
-		}}
+	return &http.Client{Jar: jar, Transport: e.op.HTTPClient().Transport}
 }
-
-var hiddenID = regexp.MustCompile(`name="id" value="([^"]+)"`)
 
 // signIn starts the login at Kette, submits the provider's login form and returns the callback URL the
 // provider redirects to.
 func (e *env) signIn(t *testing.T, b *http.Client, user, next string) *url.URL {
 	t.Helper()
-	resp, err := b.Get(e.kette.URL + "/anmelden/sso?next=" + url.QueryEscape(next))
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Request.URL.Path, "/login/username") {
-		t.Fatalf("expected the provider's login form, got %d at %s: %s", resp.StatusCode, resp.Request.URL, page)
-	}
-	m := hiddenID.FindSubmatch(page)
-	if m == nil {
-		t.Fatalf("no auth request id in the login form: %s", page)
-	}
-	action := e.op.srv.URL + "/login/username"
-	resp, err = b.PostForm(action, url.Values{"id": {string(m[1])}, "username": {user}, "password": {password}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		body, _ := io.ReadAll(resp.Body)
-		t.Fatalf("login form: %d %s", resp.StatusCode, body)
-	}
-	loc, err := resp.Location()
-	if err != nil || !strings.HasPrefix(loc.String(), e.kette.URL+"/anmelden/sso/callback") {
-		t.Fatalf("provider redirected to %v (%v), want Kette's callback", loc, err)
-	}
-	return loc
+	return e.op.SignIn(t, b, e.kette.URL+"/anmelden/sso?next="+url.QueryEscape(next), user, password)
 }
 
 func (e *env) callback(t *testing.T, b *http.Client, u *url.URL) result {
@@ -377,9 +157,7 @@ func TestLoginAtTheProviderEndsWithAVerifiedIdentity(t *testing.T) {
 	b := e.browser(t)
 	cb := e.signIn(t, b, "anna", "/verwaltung/angebote?seite=2")
 
-	e.op.mu.Lock()
-	authz := e.op.authorize
-	e.op.mu.Unlock()
+	authz := e.op.LastAuthorization()
 	if authz.Get("code_challenge_method") != "S256" || len(authz.Get("code_challenge")) < 43 || authz.Get("nonce") == "" ||
 		authz.Get("state") == "" || !slices.Contains(strings.Fields(authz.Get("scope")), "openid") {
 		t.Fatalf("authorization request without PKCE S256, state or nonce: %v", authz)
@@ -401,7 +179,7 @@ func TestLoginAtTheProviderEndsWithAVerifiedIdentity(t *testing.T) {
 	if res.Code != "" {
 		t.Fatalf("login refused: %+v", res)
 	}
-	want := Identity{Issuer: e.op.srv.URL, Subject: "u-anna", Email: "anna.schmidt@hannover.example", EmailVerified: true,
+	want := Identity{Issuer: e.op.Issuer(), Subject: "u-anna", Email: "anna.schmidt@hannover.example", EmailVerified: true,
 		Name: "Anna Schmidt", Groups: []string{"alle-mitarbeitenden", "kette-hannover-koordination"},
 		Role: auth.KommuneCoordinator, KommuneAGS: "03241001", SyncRole: true}
 	if fmt.Sprint(res.Identity) != fmt.Sprint(want) {
@@ -410,9 +188,7 @@ func TestLoginAtTheProviderEndsWithAVerifiedIdentity(t *testing.T) {
 	if res.Next != "/verwaltung/angebote?seite=2" {
 		t.Errorf("next = %q", res.Next)
 	}
-	e.op.mu.Lock()
-	sentVerifier, userinfo := e.op.verifierIn, e.op.userinfo
-	e.op.mu.Unlock()
+	sentVerifier, userinfo := e.op.TokenRequestHadVerifier(), e.op.UserinfoRequests()
 	if !sentVerifier {
 		t.Error("the token request carried no PKCE code_verifier")
 	}
@@ -463,28 +239,16 @@ func TestIdentitiesKetteCannotTrustOrPlaceAreRefused(t *testing.T) {
 
 func TestSpoiledIDTokensAreRefused(t *testing.T) {
 	e := newEnv(t)
-	opKey, kid := e.op.signingKey(t)
-	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	opKey, kid := e.op.SigningKey(t)
 	hour := time.Hour
 	cases := []struct {
 		name   string
-		tamper func(map[string]any) (map[string]any, *rsa.PrivateKey, string)
+		tamper oidctest.Tamper
 		cause  string // what the verification must have complained about; empty: accepted
 	}{
-		{"re-signed unchanged by the provider's key", func(c map[string]any) (map[string]any, *rsa.PrivateKey, string) {
-			return c, opKey, kid
-		}, ""},
-		{"wrong audience", func(c map[string]any) (map[string]any, *rsa.PrivateKey, string) {
-			c["aud"] = []string{"another-client"}
-			c["azp"] = "another-client"
-			return c, opKey, kid
-		}, "audience"},
-		{"signed with a different key", func(c map[string]any) (map[string]any, *rsa.PrivateKey, string) {
-			return c, otherKey, kid
-		}, "signature"},
+		{"re-signed unchanged by the provider's key", e.op.Resigned(t), ""},
+		{"wrong audience", e.op.WrongAudience(t, "another-client"), "audience"},
+		{"signed with a different key", e.op.ForeignKey(t), "signature"},
 		{"expired", func(c map[string]any) (map[string]any, *rsa.PrivateKey, string) {
 			c["iat"] = time.Now().Add(-2 * hour).Unix()
 			c["exp"] = time.Now().Add(-hour).Unix()
@@ -501,8 +265,8 @@ func TestSpoiledIDTokensAreRefused(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e.op.setTamper(c.tamper)
-			defer e.op.setTamper(nil)
+			e.op.SetTamper(c.tamper)
+			defer e.op.SetTamper(nil)
 			b := e.browser(t)
 			res := e.callback(t, b, e.signIn(t, b, "anna", "/"))
 			if c.cause == "" {

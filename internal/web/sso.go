@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/oidc"
 )
 
@@ -34,12 +35,12 @@ func (s *server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 	id, next, err := s.oidc.Callback(w, r)
 	if err != nil {
 		s.log.Warn("single sign-on refused", "err", err)
-		s.fail(w, r, lang, err)
+		s.ssoFail(w, r, lang, err)
 		return
 	}
 	u, err := oidc.Provision(r.Context(), s.store, id)
 	if err != nil {
-		s.fail(w, r, lang, err)
+		s.ssoFail(w, r, lang, err)
 		return
 	}
 	token, _, err := s.store.CreateSession(r.Context(), u.ID, s.auth.SessionTTL, r.UserAgent())
@@ -49,4 +50,14 @@ func (s *server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, sessionCookie(r, token, int(s.auth.SessionTTL.Seconds())))
 	http.Redirect(w, r, safeNext(next, "/verwaltung"), http.StatusSeeOther)
+}
+
+// ssoFail shows why a single sign-on was refused. s.fail would answer an unauthenticated GET with a redirect
+// to the login page, which names no reason and would carry the callback's code and state in its ?next=.
+func (s *server) ssoFail(w http.ResponseWriter, r *http.Request, lang string, err error) {
+	if errs.CodeOf(err) != errs.Unauthenticated {
+		s.fail(w, r, lang, err)
+		return
+	}
+	s.renderError(w, r, lang, errs.HTTPStatus(errs.Unauthenticated), s.i18n.For(lang).ErrorMessage(err), nil)
 }
