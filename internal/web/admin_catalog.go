@@ -321,6 +321,18 @@ type locationForm struct {
 type locationMap struct {
 	svgMap
 	X, Y string
+	Pick mapPick
+}
+
+// mapPick carries the inverse of the map's projection to pick.js, which turns a click into coordinates for
+// the form: lon = Lon0 + (x − Pad) / KX, lat = Lat0 − (y − Pad) / KY in the SVG's user units.
+type mapPick struct {
+	Lon0, Lat0, KX, KY, Pad string
+}
+
+func pickOf(p projection) mapPick {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+	return mapPick{Lon0: f(p.minLon), Lat0: f(p.maxLat), KX: f(p.kx * p.scale), KY: f(p.scale), Pad: f(p.pad)}
 }
 
 func (s *server) locationFormFor(r *http.Request, lang, titleID string, k region.Kommune, org catalog.Organization, l catalog.Location) locationForm {
@@ -564,7 +576,7 @@ func (s *server) locationMapFor(r *http.Request, p auth.Principal, k region.Komm
 		return nil, "", nil
 	}
 	proj := newProjection(b, 600, 16)
-	m := &locationMap{svgMap: svgMap{ViewBox: proj.viewBox()}}
+	m := &locationMap{svgMap: svgMap{ViewBox: proj.viewBox()}, Pick: pickOf(proj)}
 	inArea := ""
 	for _, a := range areas {
 		x, y := proj.label(a.Geometry)
