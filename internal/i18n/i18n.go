@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,6 +30,9 @@ type Bundle struct {
 	langs   []language.Tag
 	matcher language.Matcher
 	ids     map[string]map[string]bool // lang → message ids
+	// complete are the languages with every message, for the administration.
+	complete        []language.Tag
+	completeMatcher language.Matcher
 }
 
 // New loads the embedded catalogue.
@@ -58,7 +62,65 @@ func New() (*Bundle, error) {
 			langs = append(langs, mf.Tag)
 		}
 	}
-	return &Bundle{b: b, langs: langs, matcher: language.NewMatcher(langs), ids: ids}, nil
+	// The order of the language switcher: German, English, then the languages families in Germany most often
+	// speak; a catalogue file of another language comes last.
+	sort.SliceStable(langs, func(i, j int) bool { return rank(langs[i]) < rank(langs[j]) })
+	bundle := &Bundle{b: b, langs: langs, matcher: language.NewMatcher(langs), ids: ids}
+	for _, t := range langs {
+		if bundle.hasAll(t.String()) {
+			bundle.complete = append(bundle.complete, t)
+		}
+	}
+	bundle.completeMatcher = language.NewMatcher(bundle.complete)
+	return bundle, nil
+}
+
+// order is the order of the languages in the switcher.
+var order = []string{"de", "en", "tr", "ar", "uk", "ru"}
+
+func rank(t language.Tag) int {
+	for i, code := range order {
+		if t.String() == code {
+			return i
+		}
+	}
+	return len(order)
+}
+
+// Complete reports whether the language has every message German has. Turkish, Arabic, Ukrainian and Russian
+// cover the public site only; the administration is shown in a complete language.
+func (b *Bundle) Complete(lang string) bool {
+	return slices.ContainsFunc(b.complete, func(t language.Tag) bool { return t.String() == lang })
+}
+
+func (b *Bundle) hasAll(lang string) bool {
+	if b.ids[lang] == nil {
+		return false
+	}
+	for id := range b.ids[Default] {
+		if !b.ids[lang][id] {
+			return false
+		}
+	}
+	return true
+}
+
+// CompleteLanguages lists the complete languages, German first.
+func (b *Bundle) CompleteLanguages() []string {
+	out := make([]string, len(b.complete))
+	for i, t := range b.complete {
+		out[i] = t.String()
+	}
+	return out
+}
+
+// MatchComplete is Match among the complete languages: the language of the administration.
+func (b *Bundle) MatchComplete(prefs ...string) string {
+	_, idx, conf := b.completeMatcher.Match(parsePrefs(prefs)...)
+	if conf == language.No {
+		return Default
+	}
+	return b.complete[idx].String()
 }
 
 // Languages lists the languages of the catalogue, German first.
@@ -86,6 +148,14 @@ func (b *Bundle) Has(lang, id string) bool { return b.ids[lang][id] }
 // Match picks the best language of the catalogue for the given preferences (a cookie value, an Accept-Language
 // header); German when nothing matches.
 func (b *Bundle) Match(prefs ...string) string {
+	_, idx, conf := b.matcher.Match(parsePrefs(prefs)...)
+	if conf == language.No {
+		return Default
+	}
+	return b.langs[idx].String()
+}
+
+func parsePrefs(prefs []string) []language.Tag {
 	var tags []language.Tag
 	for _, p := range prefs {
 		if p == "" {
@@ -96,11 +166,7 @@ func (b *Bundle) Match(prefs ...string) string {
 			tags = append(tags, t...)
 		}
 	}
-	_, idx, conf := b.matcher.Match(tags...)
-	if conf == language.No {
-		return Default
-	}
-	return b.langs[idx].String()
+	return tags
 }
 
 // Localizer translates into one language, falling back to German.

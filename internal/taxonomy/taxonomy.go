@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -27,25 +29,34 @@ const (
 
 // Term is one entry of a taxonomy.
 type Term struct {
-	Taxonomy     string `json:"taxonomy"`
-	Code         string `json:"code"`
-	LabelDE      string `json:"label_de"`
-	LabelEN      string `json:"label_en"`
-	Sort         int    `json:"sort"`
-	MinAgeMonths *int   `json:"min_age_months,omitempty"`
-	MaxAgeMonths *int   `json:"max_age_months,omitempty"`
+	Taxonomy string `json:"taxonomy"`
+	Code     string `json:"code"`
+	LabelDE  string `json:"label_de"`
+	LabelEN  string `json:"label_en"`
+	// Labels are the labels in the further languages of the public site (tr, ar, uk, ru), from
+	// translations.json and, for languages, from CLDR; they are not stored in the database.
+	Labels       map[string]string `json:"-"`
+	Sort         int               `json:"sort"`
+	MinAgeMonths *int              `json:"min_age_months,omitempty"`
+	MaxAgeMonths *int              `json:"max_age_months,omitempty"`
 }
 
 // URI is the term's HSDS term_uri.
 func (t Term) URI() string { return "urn:kette:taxonomy:" + t.Taxonomy + ":" + t.Code }
 
-// Label returns the label in lang ("de" or "en"), German otherwise.
+// Label returns the label in lang, German when the term has none in that language.
 func (t Term) Label(lang string) string {
 	if lang == "en" && t.LabelEN != "" {
 		return t.LabelEN
 	}
+	if l := t.Labels[lang]; l != "" {
+		return l
+	}
 	return t.LabelDE
 }
+
+// Translated are the languages besides German and English that every term has a label in.
+var Translated = []string{"tr", "ar", "uk", "ru"}
 
 // Taxonomy is a named, versioned vocabulary.
 type Taxonomy struct {
@@ -109,6 +120,12 @@ func (s *Set) Label(taxonomy, code, lang string) string {
 //go:embed taxonomies.json
 var definitionJSON []byte
 
+// translationsJSON holds the labels in the Translated languages: lang → taxonomy → code → label. A file of its
+// own, so that translators work in one place per language.
+//
+//go:embed translations.json
+var translationsJSON []byte
+
 type definition struct {
 	Version    int `json:"version"`
 	Taxonomies []struct {
@@ -134,12 +151,22 @@ func Builtin() (*Set, error) {
 	if err := json.Unmarshal(definitionJSON, &d); err != nil {
 		return nil, fmt.Errorf("taxonomies.json: %w", err)
 	}
+	var tr map[string]map[string]map[string]string
+	if err := json.Unmarshal(translationsJSON, &tr); err != nil {
+		return nil, fmt.Errorf("translations.json: %w", err)
+	}
 	var taxs []Taxonomy
 	for _, t := range d.Taxonomies {
 		tax := Taxonomy{Code: t.Code, NameDE: t.DE, NameEN: t.EN, Version: d.Version}
 		for i, term := range t.Terms {
+			labels := map[string]string{}
+			for _, lang := range Translated {
+				if l := tr[lang][t.Code][term.Code]; l != "" {
+					labels[lang] = l
+				}
+			}
 			tax.Terms = append(tax.Terms, Term{Taxonomy: t.Code, Code: term.Code, LabelDE: term.DE, LabelEN: term.EN,
-				Sort: i + 1, MinAgeMonths: term.MinAgeMonths, MaxAgeMonths: term.MaxAgeMonths})
+				Labels: labels, Sort: i + 1, MinAgeMonths: term.MinAgeMonths, MaxAgeMonths: term.MaxAgeMonths})
 		}
 		taxs = append(taxs, tax)
 	}
@@ -150,10 +177,20 @@ func Builtin() (*Set, error) {
 func languages(version int) Taxonomy {
 	de, en := display.German.Languages(), display.English.Languages()
 	tax := Taxonomy{Code: Language, NameDE: "Sprache", NameEN: "Language", Version: version}
+	namers := map[string]display.Namer{}
+	for _, lang := range Translated {
+		namers[lang] = display.Languages(language.Make(lang))
+	}
 	for _, code := range strings.Fields(iso6391) {
 		tag := language.Make(code)
+		labels := map[string]string{}
+		for lang, n := range namers {
+			if name := n.Name(tag); name != "" {
+				labels[lang] = upperFirst(name)
+			}
+		}
 		tax.Terms = append(tax.Terms, Term{Taxonomy: Language, Code: code, LabelDE: nameOr(de.Name(tag), code),
-			LabelEN: nameOr(en.Name(tag), code)})
+			LabelEN: nameOr(en.Name(tag), code), Labels: labels})
 	}
 	// German first, then the languages most asked for in German family services, then the rest alphabetically.
 	first := map[string]int{"de": 1, "en": 2, "tr": 3, "ar": 4, "uk": 5, "ru": 6, "pl": 7, "ro": 8, "fa": 9, "ku": 10}
@@ -168,6 +205,12 @@ func languages(version int) Taxonomy {
 		tax.Terms[i].Sort = i + 1
 	}
 	return tax
+}
+
+// upperFirst capitalises a CLDR language name ("немецкий"), which stands alone in lists and badges here.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func nameOr(name, code string) string {

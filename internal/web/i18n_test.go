@@ -182,12 +182,92 @@ func TestEveryMessageThePagesUseExistsInGermanAndEnglish(t *testing.T) {
 	}
 }
 
+// publicTemplates and publicGoFiles make the pages families see; every message they use must exist in every
+// language of the switcher. (forms.html also holds the administration's offer editor, and search.go,
+// portal.go and session.go also serve coordinators' pages: their public messages are checked by area in
+// internal/i18n.)
+var (
+	publicTemplates = []string{"layout", "partials", "start", "kommune", "area", "organization", "offer", "search",
+		"portal", "legal", "login", "error"}
+	publicGoFiles = []string{"start.go", "kommune.go", "area.go", "organization.go", "offer.go", "age.go", "format.go",
+		"pager.go", "templates.go", "errors.go"}
+)
+
+func TestEveryMessageThePublicPagesUseExistsInEveryLanguage(t *testing.T) {
+	bundle, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	namespaces := map[string]bool{}
+	for _, id := range bundle.IDs(i18n.Default) {
+		namespaces[strings.SplitN(id, ".", 2)[0]] = true
+	}
+	ids, prefixes := map[string]bool{}, map[string]bool{}
+	for _, name := range publicTemplates {
+		b, err := templateFS.ReadFile("templates/" + name + ".html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range templateID.FindAllStringSubmatch(string(b), -1) {
+			ids[m[1]] = true
+		}
+		for _, m := range templateFamily.FindAllStringSubmatch(string(b), -1) {
+			prefixes[m[1]] = true
+		}
+	}
+	fset := token.NewFileSet()
+	for _, name := range publicGoFiles {
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			s = strings.TrimSuffix(s, "%d")
+			if goID.MatchString(s) && namespaces[strings.SplitN(s, ".", 2)[0]] {
+				if strings.HasSuffix(s, ".") || families()[s] != nil {
+					prefixes[s] = true
+				} else {
+					ids[s] = true
+				}
+			}
+			return true
+		})
+	}
+	for p := range prefixes {
+		for _, v := range families()[p] {
+			ids[p+v] = true
+		}
+	}
+	if len(ids) < 150 {
+		t.Fatalf("found only %d message ids on the public pages; the scan is broken", len(ids))
+	}
+	if got := bundle.Languages(); len(got) != 6 {
+		t.Fatalf("languages %v, want six", got)
+	}
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		for _, lang := range bundle.Languages() {
+			if !bundle.Has(lang, id) {
+				t.Errorf("the public pages use %q, which has no %s text", id, lang)
+			}
+		}
+	}
+}
+
 func TestLanguageNamesAreInTheirOwnLanguage(t *testing.T) {
 	bundle, err := i18n.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for lang, want := range map[string]string{"de": "Deutsch", "en": "English"} {
+	for lang, want := range map[string]string{"de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية",
+		"uk": "Українська", "ru": "Русский"} {
 		if got := bundle.For(lang).T("language.name"); got != want {
 			t.Errorf("%s: %q, want %q", lang, got, want)
 		}
