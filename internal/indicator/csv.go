@@ -11,7 +11,7 @@ import (
 // offices write semicolons (the comma is their decimal sign), some tools tabs, a few commas. A file that
 // begins with the title block of the Regionaldatenbank or GENESIS-Online ("GENESIS-Tabelle: 12411-02-03-4")
 // or ends with its copyright line is read as such a table.
-func readCSV(text string) (table, string, []Problem) {
+func readCSV(text string, report func(Progress)) (table, string, []Problem) {
 	lines := strings.Split(text, "\n")
 	head := lines[:min(len(lines), 20)]
 	counts := map[rune]int{}
@@ -28,7 +28,7 @@ func readCSV(text string) (table, string, []Problem) {
 	case counts[','] > 0:
 		delim = ','
 	}
-	t := table{genesis: isGenesis(lines)}
+	t := table{genesis: isGenesis(lines), size: int64(len(text))}
 	format := FormatCSV
 	if t.genesis {
 		format = FormatGENESIS
@@ -48,12 +48,16 @@ func readCSV(text string) (table, string, []Problem) {
 			return t, format, []Problem{{Message: "indicator.problem.csv"}}
 		}
 		line, _ := r.FieldPos(0)
-		row := tableRow{line: line, cells: make([]cell, len(rec))}
+		row := tableRow{line: line, cells: make([]cell, len(rec)), end: r.InputOffset()}
 		for i, f := range rec {
 			row.cells[i] = cell{text: strings.TrimSuffix(f, "\r")}
 		}
 		t.rows = append(t.rows, row)
+		if len(t.rows)%progressEvery == 0 {
+			report(Progress{Step: StepRead, Rows: len(t.rows), Read: r.InputOffset(), Total: int64(len(text))})
+		}
 	}
+	report(Progress{Step: StepRead, Rows: len(t.rows), Read: int64(len(text)), Total: int64(len(text))})
 	return t, format, nil
 }
 

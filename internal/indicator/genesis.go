@@ -53,7 +53,8 @@ func (f File) fromFlat(t table, cat []Indicator) (File, []Problem) {
 		}
 		return r.text(j)
 	}
-	for _, r := range t.rows[1:] {
+	for n, r := range t.rows[1:] {
+		t.checking(n+1, r)
 		if r.empty() {
 			continue
 		}
@@ -107,6 +108,7 @@ func (f File) fromFlat(t table, cat []Indicator) (File, []Problem) {
 		f.Rows = append(f.Rows, Row{Line: r.line, Indicator: ind.Code, Region: region, Period: p, Value: v, RegionCol: regionCol,
 			PeriodCol: col["time"] + 1, ValueCol: col["value"] + 1, RegionHeader: "attribute_code", ValueHeader: "value"})
 	}
+	t.checked(len(t.rows) - 1)
 	if len(probs) == 0 && len(f.Rows) == 0 {
 		probs = append(probs, Problem{Message: "indicator.problem.no_rows"})
 	}

@@ -56,13 +56,46 @@ type File struct {
 // Parse reads an import file of any supported format. Problems are collected rather than stopping at the
 // first, so that a user can fix a file in one go; a file with problems must not be imported.
 func Parse(name string, data []byte, cat []Indicator) (File, []Problem) {
+	return ParseProgress(name, data, cat, nil)
+}
+
+// Progress is how far ParseProgress is with a file. A file is taken in two steps: StepRead splits it into
+// rows, StepCheck interprets each row (region, period, numbers). Rows is the number of lines (or sheet rows)
+// done in the step, and Read of Total the part of the file behind them — characters of the decoded text for
+// CSV, rows for XLSX, whose row count is known once the sheet is open. Read/Total is the share done, for a
+// progress bar.
+type Progress struct {
+	Step  string `json:"step"`
+	Rows  int    `json:"rows"`
+	Read  int64  `json:"read"`
+	Total int64  `json:"total"`
+}
+
+// The steps of ParseProgress.
+const (
+	StepRead  = "read"
+	StepCheck = "check"
+)
+
+// progressEvery is how many rows pass between two reports: often enough for a progress bar over a file of
+// 50,000 rows, rarely enough to cost nothing.
+const progressEvery = 500
+
+// ParseProgress is Parse that calls report (when not nil) every few hundred rows while reading the table and
+// once when it is read, so that a large upload can show its progress. report runs on the parsing goroutine;
+// a slow report slows the parse.
+func ParseProgress(name string, data []byte, cat []Indicator, report func(Progress)) (File, []Problem) {
+	if report == nil {
+		report = func(Progress) {}
+	}
 	f := File{Name: name}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || strings.EqualFold(filepath.Ext(name), ".xlsx") {
 		f.Format, f.Encoding = FormatXLSX, "XLSX"
-		t, probs := readXLSX(data)
+		t, probs := readXLSX(data, report)
 		if len(probs) > 0 {
 			return f, probs
 		}
+		t.report = report
 		if isFlat(t) {
 			return f.fromFlat(t, cat)
 		}
@@ -74,11 +107,12 @@ func Parse(name string, data []byte, cat []Indicator) (File, []Problem) {
 		f.Format = FormatCSV
 		return f, probs
 	}
-	t, format, probs := readCSV(text)
+	t, format, probs := readCSV(text, report)
 	f.Format = format
 	if len(probs) > 0 {
 		return f, probs
 	}
+	t.report = report
 	if isFlat(t) {
 		return f.fromFlat(t, cat)
 	}

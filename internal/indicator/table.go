@@ -17,12 +17,29 @@ type cell struct {
 type tableRow struct {
 	line  int
 	cells []cell
+	end   int64 // where the row ends in the file, in the units of table.size
 }
 
 // table is what every format is read into before the columns are interpreted.
 type table struct {
 	rows    []tableRow
 	genesis bool // a Regionaldatenbank table: title lines before, footer after, other columns ignored
+	size    int64
+	report  func(Progress) // nil: no progress reports
+}
+
+// checking reports the progress of interpreting the rows: n rows done, the last being r.
+func (t table) checking(n int, r tableRow) {
+	if t.report != nil && n%progressEvery == 0 {
+		t.report(Progress{Step: StepCheck, Rows: n, Read: r.end, Total: t.size})
+	}
+}
+
+// checked reports that all n rows are interpreted.
+func (t table) checked(n int) {
+	if t.report != nil {
+		t.report(Progress{Step: StepCheck, Rows: n, Read: t.size, Total: t.size})
+	}
 }
 
 func (r tableRow) text(i int) string {
@@ -195,7 +212,8 @@ func (f File) fromTable(t table, cat []Indicator) (File, []Problem) {
 	at := func(r tableRow, j int, msg string, data map[string]any) Problem {
 		return Problem{Line: r.line, Column: j + 1, ColumnName: cols[j].header, Message: msg, Data: data}
 	}
-	for _, r := range t.rows[h+1:] {
+	for n, r := range t.rows[h+1:] {
+		t.checking(n+1, r)
 		if r.empty() {
 			continue
 		}
@@ -282,6 +300,7 @@ func (f File) fromTable(t table, cat []Indicator) (File, []Problem) {
 			add(cols[j].indicator, j, cj)
 		}
 	}
+	t.checked(len(t.rows) - h - 1)
 	if len(probs) == 0 && len(f.Rows) == 0 {
 		probs = append(probs, Problem{Message: "indicator.problem.no_rows"})
 	}

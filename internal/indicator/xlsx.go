@@ -9,7 +9,7 @@ import (
 
 // readXLSX reads the first worksheet that has data. Number cells are taken as numbers; text cells are read the
 // German way like CSV fields, so "1.234,5" typed as text works too. Line numbers are the sheet's row numbers.
-func readXLSX(data []byte) (table, []Problem) {
+func readXLSX(data []byte, report func(Progress)) (table, []Problem) {
 	x, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return table{}, []Problem{{Message: "indicator.problem.xlsx"}}
@@ -23,9 +23,9 @@ func readXLSX(data []byte) (table, []Problem) {
 		if len(rows) == 0 {
 			continue
 		}
-		var t table
+		t := table{size: int64(len(rows))}
 		for i, rec := range rows {
-			row := tableRow{line: i + 1, cells: make([]cell, len(rec))}
+			row := tableRow{line: i + 1, cells: make([]cell, len(rec)), end: int64(i + 1)}
 			for j, v := range rec {
 				row.cells[j] = cell{text: v}
 				if v == "" {
@@ -39,7 +39,11 @@ func readXLSX(data []byte) (table, []Problem) {
 				}
 			}
 			t.rows = append(t.rows, row)
+			if len(t.rows)%progressEvery == 0 {
+				report(Progress{Step: StepRead, Rows: len(t.rows), Read: int64(len(t.rows)), Total: int64(len(rows))})
+			}
 		}
+		report(Progress{Step: StepRead, Rows: len(t.rows), Read: int64(len(rows)), Total: int64(len(rows))})
 		if isGenesisRows(t) {
 			t.genesis = true
 		}

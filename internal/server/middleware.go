@@ -8,7 +8,8 @@ import (
 )
 
 // securityHeaders sets the headers every response carries. The pages use no inline script or style, so the
-// policy needs no 'unsafe-inline'.
+// policy needs no 'unsafe-inline'. Images come from this site only: the results page alone adds the tile server
+// of its interactive map to img-src (web.allowTiles), so no other page may load anything from another host.
 func securityHeaders(next http.Handler) http.Handler {
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
 		"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"

@@ -232,6 +232,10 @@ func (s *Store) ApplyIndicatorImport(ctx context.Context, scope tenant.Scope, ac
 			regionID, area := v.KommuneID, any(nil)
 			if v.AreaID != nil {
 				regionID, area = *v.AreaID, *v.AreaID
+				// the value refers to the Sozialraum as it was in its period, not as it is now
+				if v.AreaVersion, err = s.areaVersionAt(ctx, tx, *v.AreaID, v.Period, v.AreaVersion); err != nil {
+					return err
+				}
 			}
 			var count any
 			if v.Count != nil {
