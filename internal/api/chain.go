@@ -25,8 +25,9 @@ func (a *api) chainRoutes(mux *http.ServeMux) {
 }
 
 // analysis reads the analysis of the Kommune {ags} for the signed-in principal as of ?datum= (default
-// today). The numbers of a Kommune are for its own people and its Land only: without a principal it is
-// unauthenticated, outside the principal's scope not found.
+// today) with the settings of the chain page's query (?abstand=, ?mindestabdeckung=, ?gewicht_<indicator>=;
+// chain.ParseSettings). The numbers of a Kommune are for its own people and its Land only: without a
+// principal it is unauthenticated, outside the principal's scope not found.
 func (a *api) analysis(r *http.Request) (report.Analysis, error) {
 	p, ok := auth.PrincipalFrom(r.Context())
 	if !ok {
@@ -36,7 +37,16 @@ func (a *api) analysis(r *http.Request) (report.Analysis, error) {
 	if err != nil {
 		return report.Analysis{}, err
 	}
-	return report.Load(r.Context(), a.Store, p.Scope(), r.PathValue("ags"), date)
+	cat, err := a.Store.ListIndicators(r.Context())
+	if err != nil {
+		return report.Analysis{}, err
+	}
+	set, err := chain.ParseSettings(r.URL.Query(), cat)
+	if err != nil {
+		return report.Analysis{}, err
+	}
+	set.Privacy = a.Privacy
+	return report.LoadWith(r.Context(), a.Store, p.Scope(), r.PathValue("ags"), date, set)
 }
 
 // Datum reads the reference date ?datum=YYYY-MM-DD; without one it is the day of now.
@@ -54,7 +64,8 @@ func Datum(r *http.Request, now time.Time) (catalog.Date, error) {
 	return d, nil
 }
 
-// matrixBody is the matrix without the gap list, which /gaps answers with its sentences.
+// matrixBody is the matrix without the gap list, which /gaps answers with its sentences. The need index
+// (formula, indicators, values and weight per Area) and the derived indicators come with it.
 type matrixBody struct {
 	chain.Matrix
 	Gaps int `json:"gaps"`
@@ -74,6 +85,8 @@ type gapsBody struct {
 	Date    catalog.Date     `json:"date"`
 	Items   []report.GapRow  `json:"items"`
 	Anchors []missingAnchors `json:"missing_anchors"`
+	// Formula is the need index the demand was weighted with; empty without one.
+	Formula string `json:"need_formula"`
 }
 
 type missingAnchors struct {
@@ -89,6 +102,9 @@ func (a *api) getGaps(r *http.Request) (any, error) {
 	l := a.localizer(r)
 	body := gapsBody{Kommune: an.Matrix.Kommune.Name, AGS: an.Matrix.Kommune.AGS, Date: an.Matrix.Date,
 		Items: an.GapRows(l), Anchors: []missingAnchors{}}
+	if an.Matrix.Need != nil {
+		body.Formula = an.Matrix.Need.Formula
+	}
 	for _, m := range an.Matrix.MissingAnchors {
 		body.Anchors = append(body.Anchors, missingAnchors{Anchor: m, Sentence: m.Sentence(l)})
 	}

@@ -39,7 +39,25 @@ func Analyse(in Input, cfg Config) Matrix {
 		m.Anchors = append(m.Anchors, anchorOf(a, cfg, in.Anchors, r, i))
 	}
 	m.Gaps = rankGaps(m.Cells, m.Transitions)
+	if in.Searches != nil {
+		for i := range m.Gaps {
+			if u := unmetSearches(m.Gaps[i].Cell, in.Searches); u.Total > 0 {
+				m.Gaps[i].Searches = &u
+			}
+		}
+	}
 	m.MissingAnchors = rankAnchors(m.Anchors)
+	m.Derived = []Derived{}
+	for i, a := range in.Areas {
+		for p, ph := range ax.phases {
+			d := Derived{Indicator: DerivedOffersPer1000, AreaID: a.ID, AreaKey: a.Key, AreaName: a.Name, Phase: ph.code,
+				Offers: cnt.phases[i][p], Children: ChildrenInAges(a.Children, ph.lo, ph.hi)}
+			if d.Children > 0 {
+				d.Value = float64(d.Offers) * 1000 / d.Children
+			}
+			m.Derived = append(m.Derived, d)
+		}
+	}
 	return m
 }
 
@@ -96,17 +114,19 @@ func chosen(terms []taxonomy.Term, only []string) []taxonomy.Term {
 	return out
 }
 
-// counts are the distinct offers per Area × phase × field and per Area × transition.
+// counts are the distinct offers per Area × phase × field, per Area × transition and per Area × phase.
 type counts struct {
 	cells       [][][]int
 	transitions [][]int
+	phases      [][]int
 }
 
 // count adds each offer once to every cell of every Area it serves: an offer with two locations near an
 // Area is still one offer there.
 func count(offers []store.ChainOffer, r *reach, ax axes, areas int) counts {
-	c := counts{cells: make([][][]int, areas), transitions: make([][]int, areas)}
+	c := counts{cells: make([][][]int, areas), transitions: make([][]int, areas), phases: make([][]int, areas)}
 	for i := range areas {
+		c.phases[i] = make([]int, len(ax.phases))
 		c.cells[i] = make([][]int, len(ax.phases))
 		for p := range c.cells[i] {
 			c.cells[i][p] = make([]int, len(ax.fields))
@@ -125,6 +145,7 @@ func count(offers []store.ChainOffer, r *reach, ax axes, areas int) counts {
 				continue
 			}
 			for _, p := range ps {
+				c.phases[i][p]++
 				for _, f := range fs {
 					c.cells[i][p][f]++
 				}

@@ -1,6 +1,7 @@
 package chain_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -17,7 +18,8 @@ import (
 const generatedOffers = 100_000
 
 // BenchmarkAnalyse measures the gap analysis of one Kommune: "analyse" is the pure computation on a source
-// read once, "read+analyse" is ForKommune with its three queries (SQLite). Data: the demo's Hannover and the
+// read once, "read+analyse" is ForKommune with its queries, "run" is Run with the need index and the search
+// log (SQLite). Data: the demo's Hannover and the
 // largest Kommune of a generated national data set.
 func BenchmarkAnalyse(b *testing.B) {
 	date := catalog.DateOf(demo.ReferenceDate)
@@ -81,6 +83,14 @@ func benchKommune(b *testing.B, s *store.Store, id [16]byte, date catalog.Date) 
 			}
 		}
 	})
+	// What the chain page, API and reports run: the read, the default need index and the search log.
+	b.Run("run", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := chain.Run(ctx, s, system, src.Kommune.ID, date, chain.DefaultSettings()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 func children(areas []region.Area) int {
@@ -89,4 +99,48 @@ func children(areas []region.Area) int {
 		n += a.Children.Total()
 	}
 	return n
+}
+
+// BenchmarkForAll measures the analysis of every Kommune of a database in one read (chain.ForAll): by default
+// the demo's four Kommunen; with KETTE_BENCH_CHAIN_DB set to a SQLite file (e.g. /tmp/g1m.db from
+// `kette generate --db sqlite:/tmp/g1m.db --offers 1000000 --seed 1`) every Kommune of that file. The file is
+// migrated, never changed otherwise.
+func BenchmarkForAll(b *testing.B) {
+	date := catalog.DateOf(demo.ReferenceDate)
+	var s *store.Store
+	if path := os.Getenv("KETTE_BENCH_CHAIN_DB"); path != "" {
+		var err error
+		if s, err = store.Open(ctx, "sqlite:"+path, store.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.Migrate(ctx); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		s = storetest.Open(b, store.SQLite)
+		if err := demo.Load(ctx, s, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var kommunen, offers, gaps int
+	for b.Loop() {
+		kommunen, offers, gaps = 0, 0, 0
+		err := chain.ForAll(ctx, s, system, date, chain.Config{}, func(m chain.Matrix) error {
+			kommunen++
+			gaps += len(m.Gaps)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	err := s.ChainSourceAll(ctx, system, date, func(src store.ChainSource) error {
+		offers += len(src.Offers)
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d Kommunen, %d offers valid on %s, %d gaps", kommunen, offers, date, gaps)
 }

@@ -4,7 +4,18 @@
 // (Familie → Kita …) as rows of their own; the anchors (Familienzentren) per Area; and the gaps ranked by the
 // demand they leave unmet, each with a sentence a Jugendhilfeausschuss understands.
 //
-// Analyse is pure computation over a store.ChainSource; ForKommune reads one and analyses it.
+// Need. Each Area's demand is weighted by its Bedarfsindex: a weighted sum of z-scores of social-monitoring
+// indicators (DefaultNeedIndex: SGB-II-Quote u15 ×2, Kinder in Bedarfsgemeinschaften Alleinerziehender ×1,
+// Sprachförderbedarf ×1; indicator.ComputeNeedIndex), mapped to a weight of 1 + 0.25 × index clipped to
+// [0.5, 2] (NeedWeightOf). The index uses z-scores rather than ranks because the weight has to say how much
+// more need an Area has, not only that it has more: with ranks, a Sozialraum with an SGB-II-Quote of 45 %
+// among neighbours at 10 % would be as far ahead as one at 11 %, and the weights of a Kommune with three Areas
+// would be the same whatever the values. z-scores keep the distances and put indicators of different units
+// (percentages, counts) on one scale; their weak spot, outliers, is bounded by the clip of the weight.
+//
+// Analyse is pure computation over a store.ChainSource; ForKommune reads one and analyses it, Run adds the
+// need index, the search log and the settings of the views, and ForAll analyses a Land or the nation in one
+// read.
 package chain
 
 import (
@@ -77,10 +88,12 @@ func (c Config) Validate(tax *taxonomy.Set) error {
 	return v.Err()
 }
 
-// Input is what Analyse works on: the source of one Kommune and the vocabulary of its phases and fields.
+// Input is what Analyse works on: the source of one Kommune and the vocabulary of its phases and fields, and
+// optionally the public searches that found nothing, to set beside the gaps.
 type Input struct {
 	store.ChainSource
 	Taxonomy *taxonomy.Set
+	Searches *store.ChainSearches
 }
 
 // Matrix is the result of an analysis.
@@ -99,6 +112,27 @@ type Matrix struct {
 	Gaps []Gap `json:"gaps"`
 	// MissingAnchors are the Areas without a Familienzentrum, ranked by their need-weighted children.
 	MissingAnchors []Anchor `json:"missing_anchors"`
+	// Derived are the indicators the analysis computes rather than anyone types in: offers per 1,000 children
+	// per Area and phase.
+	Derived []Derived `json:"derived"`
+	// Need is the Bedarfsindex behind the need weights, when the analysis was run with one (Run).
+	Need *Need `json:"need,omitempty"`
+}
+
+// DerivedOffersPer1000 is the code of the derived indicator "Angebote je 1.000 Kinder".
+const DerivedOffersPer1000 = "offers_per_1000"
+
+// Derived is the value of a derived indicator for an Area and phase: the distinct offers of the phase
+// reachable from the Area (in any field) per 1,000 children of its ages.
+type Derived struct {
+	Indicator string    `json:"indicator"`
+	AreaID    uuid.UUID `json:"area_id"`
+	AreaKey   string    `json:"area_key"`
+	AreaName  string    `json:"area_name"`
+	Phase     string    `json:"phase"`
+	Offers    int       `json:"offers"`
+	Children  float64   `json:"children"`
+	Value     float64   `json:"value"`
 }
 
 // Cell is one Area × phase × field of the matrix, or one Area × transition row (Phase and Field empty).
@@ -132,6 +166,9 @@ type Cell struct {
 type Gap struct {
 	Cell
 	Rank int `json:"rank"` // 1 for the largest unmet demand
+	// Searches are the public searches for what the gap lacks that found nothing; nil when the analysis had no
+	// search log to look at or none matched.
+	Searches *UnmetSearches `json:"unmet_searches,omitempty"`
 }
 
 // Anchor tells whether an Area has a Familienzentrum in it or within the distance of its centre.

@@ -147,6 +147,40 @@ func TestDemoGapsStandOut(t *testing.T) {
 			}
 		})
 
+		// What the views show — the default need index from the demo's indicator values — keeps them on top.
+		t.Run("the deliberate gaps head the lists weighted by need", func(t *testing.T) {
+			run := func(ags string) chain.Matrix {
+				k, err := s.GetKommuneByAGS(ctx, system, ags)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, err := chain.Run(ctx, s, system, k.ID, date, chain.DefaultSettings())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.Need == nil || m.Need.Formula == "" || !slices.ContainsFunc(m.Need.Areas, func(a chain.AreaNeed) bool { return a.Weight != 1 }) {
+					t.Fatalf("%s: no need index from the demo's values: %+v", ags, m.Need)
+				}
+				return m
+			}
+			hn := run(demo.GapHealthKommuneAGS)
+			if g := first(hn.Gaps); len(hn.Gaps) == 0 || hn.Gaps[0].AreaName != demo.GapHealthArea || hn.Gaps[0].Field != demo.GapHealthField {
+				t.Errorf("Hannover's first gap: %+v", g)
+			}
+			lg := run(demo.GapTransitionKommuneAGS)
+			rows := 0
+			for _, c := range lg.Transitions {
+				if c.Transition == demo.GapTransition {
+					rows++
+				}
+			}
+			for i, g := range lg.Gaps[:min(rows, len(lg.Gaps))] {
+				if g.Transition != demo.GapTransition {
+					t.Errorf("Lüneburg's gap %d is %s %s %s, want the Kita → Grundschule rows first", i+1, g.AreaName, g.Phase, g.Field)
+				}
+			}
+		})
+
 		// The Sozialräume the demo leaves without a Familienzentrum are the only candidates for missing anchors
 		// (a neighbour's may lie within 2 km); Misburg-Anderten, far out east, has none in reach.
 		t.Run("anchors", func(t *testing.T) {

@@ -136,7 +136,11 @@ func Sozialraumprofil(w io.Writer, a Analysis, l *i18n.Localizer) error {
 		}
 		d.Ln(-1)
 		for _, n := range []int{c.Age0to2, c.Age3to5, c.Age6to9, c.Age10to15, c.Age16to20} {
-			d.CellFormat(30, 5, d.num(float64(n), 0), "1", 0, "R", false, 0, "")
+			shown := d.num(float64(n), 0)
+			if n < a.Settings.Privacy.Min() { // a small count is never exported (kette serve --min-cell)
+				shown = "–"
+			}
+			d.CellFormat(30, 5, d.tr(shown), "1", 0, "R", false, 0, "")
 		}
 		d.Ln(8)
 		d.heading(11, l.T("chainview.profile.offers"))

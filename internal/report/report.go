@@ -19,26 +19,33 @@ import (
 
 // Analysis is a Kommune's matrix with what it takes to explain it.
 type Analysis struct {
-	Matrix chain.Matrix
-	Areas  []region.Area // by key, with polygons for the maps
-	Tax    *taxonomy.Set
+	Matrix   chain.Matrix
+	Areas    []region.Area // by key, as they were on the analysis' day, with polygons for the maps
+	Tax      *taxonomy.Set
+	Settings chain.Settings
 }
 
-// Load analyses the Kommune with the AGS as of date, in scope: a Kommune outside it is not found.
+// Load analyses the Kommune with the AGS as of date with the default settings, in scope: a Kommune outside
+// it is not found.
 func Load(ctx context.Context, s *store.Store, scope tenant.Scope, ags string, date catalog.Date) (Analysis, error) {
+	return LoadWith(ctx, s, scope, ags, date, chain.DefaultSettings())
+}
+
+// LoadWith analyses the Kommune with the AGS as of date with the given settings (chain.Run), in scope.
+func LoadWith(ctx context.Context, s *store.Store, scope tenant.Scope, ags string, date catalog.Date, set chain.Settings) (Analysis, error) {
 	k, err := s.GetKommuneByAGS(ctx, scope, ags)
 	if err != nil {
 		return Analysis{}, err
 	}
-	m, err := chain.ForKommune(ctx, s, scope, k.ID, date, chain.Config{})
+	m, err := chain.Run(ctx, s, scope, k.ID, date, set)
 	if err != nil {
 		return Analysis{}, err
 	}
-	areas, err := s.ListAreas(ctx, scope, k.ID)
+	areas, err := s.AreasAt(ctx, scope, k.ID, date)
 	if err != nil {
 		return Analysis{}, err
 	}
-	return Analysis{Matrix: m, Areas: areas, Tax: s.Taxonomies()}, nil
+	return Analysis{Matrix: m, Areas: areas, Tax: s.Taxonomies(), Settings: set}, nil
 }
 
 // GapRow is a ranked gap as the API and the XLSX give it.
@@ -56,6 +63,8 @@ type GapRow struct {
 	Target     float64 `json:"target"`
 	Unmet      float64 `json:"unmet"`
 	Sentence   string  `json:"sentence"`
+	// UnmetSearches are the public searches for what the gap lacks that found nothing, when there were any.
+	UnmetSearches *chain.UnmetSearches `json:"unmet_searches,omitempty"`
 }
 
 // GapRows lists the ranked gaps with their sentences in l's language.
@@ -64,7 +73,8 @@ func (a Analysis) GapRows(l *i18n.Localizer) []GapRow {
 	for _, g := range a.Matrix.Gaps {
 		rows = append(rows, GapRow{Rank: g.Rank, AreaKey: g.AreaKey, AreaName: g.AreaName, Phase: g.Phase, Field: g.Field,
 			Transition: g.Transition, Children: int(math.Round(g.Children)), Need: g.Need, Supply: g.Supply,
-			Coverage: round(g.Coverage, 2), Target: g.Target, Unmet: round(g.Unmet, 1), Sentence: g.Sentence(l, a.Tax)})
+			Coverage: round(g.Coverage, 2), Target: g.Target, Unmet: round(g.Unmet, 1), Sentence: g.Sentence(l, a.Tax),
+			UnmetSearches: g.Searches})
 	}
 	return rows
 }

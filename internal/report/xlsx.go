@@ -30,11 +30,15 @@ func XLSX(w io.Writer, a Analysis, l *i18n.Localizer) error {
 	}
 	gh := []any{l.T("chainview.col.rank"), l.T("chainview.col.area_key"), l.T("chainview.col.area"), l.T("chainview.col.phase"),
 		l.T("chainview.col.field"), l.T("chainview.col.transition"), l.T("chainview.col.children"), l.T("chainview.col.supply"),
-		l.T("chainview.col.coverage"), l.T("chainview.col.unmet"), l.T("chainview.col.sentence")}
+		l.T("chainview.col.coverage"), l.T("chainview.col.unmet"), l.T("chainview.col.sentence"), l.T("chainview.col.unmet_searches")}
 	var grows [][]any
 	for _, g := range a.GapRows(l) {
+		var searches any = "" // empty, not 0, where the search log holds nothing for the gap
+		if g.UnmetSearches != nil {
+			searches = g.UnmetSearches.Total
+		}
 		grows = append(grows, []any{g.Rank, g.AreaKey, g.AreaName, a.label(taxonomy.Phase, g.Phase, l), a.label(taxonomy.Field, g.Field, l),
-			a.label(taxonomy.Transition, g.Transition, l), g.Children, g.Supply, g.Coverage, g.Unmet, g.Sentence})
+			a.label(taxonomy.Transition, g.Transition, l), g.Children, g.Supply, g.Coverage, g.Unmet, g.Sentence, searches})
 	}
 	if err := writeSheet(f, gaps, gh, grows); err != nil {
 		return err

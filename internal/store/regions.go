@@ -1,14 +1,19 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/kette-org/kette/internal/audit"
+	"github.com/kette-org/kette/internal/catalog"
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/region"
 	"github.com/kette-org/kette/internal/tenant"
@@ -176,11 +181,21 @@ type AreaUpload struct {
 	Relocated int
 }
 
-// UpsertAreas stores the Sozialräume of one Kommune in scope in one transaction: an Area whose key the Kommune
-// already has is updated (name, polygon, child counts; its version goes up), any other is created; Areas not
-// named stay. Then every location of the Kommune gets its Area derived again. Either all Areas are saved or
-// none. Sozialräume decide the planning of the whole Kommune, so provider editors may not change them.
+// UpsertAreas is UpsertAreasFrom with the new versions valid from today.
 func (s *Store) UpsertAreas(ctx context.Context, scope tenant.Scope, actor audit.Actor, kommuneID uuid.UUID, areas []region.Area) (AreaUpload, error) {
+	return s.UpsertAreasFrom(ctx, scope, actor, kommuneID, areas, catalog.DateOf(s.now()))
+}
+
+// UpsertAreasFrom stores the Sozialräume of one Kommune in scope in one transaction as a new boundary set
+// valid from the given day: an Area whose key the Kommune already has gets a new version (name, polygon, child
+// counts; its version goes up) and the one it replaces is kept in area_versions, valid up to the day before,
+// so analyses of earlier days still see the old boundaries; an Area sent unchanged stays as it is; any other is
+// created, valid from the day when the Kommune already had Areas (it is a change of the boundary set) and since
+// always for the Kommune's first set; Areas not named stay. A second upload on the day a version began corrects
+// that version (same version number) instead of keeping it for a single day; a day before it is refused. Then every location of the
+// Kommune gets its Area derived again. Either all Areas are saved or none. Sozialräume decide the planning of the
+// whole Kommune, so provider editors may not change them.
+func (s *Store) UpsertAreasFrom(ctx context.Context, scope tenant.Scope, actor audit.Actor, kommuneID uuid.UUID, areas []region.Area, from catalog.Date) (AreaUpload, error) {
 	var res AreaUpload
 	if _, err := s.GetKommune(ctx, scope, kommuneID); err != nil {
 		return res, err
@@ -225,6 +240,14 @@ func (s *Store) UpsertAreas(ctx context.Context, scope tenant.Scope, actor audit
 		for _, e := range existing {
 			byKey[e.Key] = e
 		}
+		starts, err := s.areaStarts(ctx, tx, kommuneID)
+		if err != nil {
+			return err
+		}
+		var newFrom *catalog.Date // a new Area of a changed boundary set did not exist before it
+		if len(existing) > 0 {
+			newFrom = &from
+		}
 		for i := range areas {
 			a, c := &areas[i], areas[i].Children
 			before, found := byKey[a.Key]
@@ -234,9 +257,9 @@ func (s *Store) UpsertAreas(ctx context.Context, scope tenant.Scope, actor audit
 				}
 				a.Version, a.UpdatedAt = 1, now
 				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO areas (id, kommune_id, key, name, geometry, children_0_2,
-					children_3_5, children_6_9, children_10_15, children_16_20, version, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.KommuneID, a.Key, a.Name, string(geos[i]),
-					c.Age0to2, c.Age3to5, c.Age6to9, c.Age10to15, c.Age16to20, a.Version, now, now); err != nil {
+					children_3_5, children_6_9, children_10_15, children_16_20, version, created_at, updated_at, valid_from)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.KommuneID, a.Key, a.Name, string(geos[i]),
+					c.Age0to2, c.Age3to5, c.Age6to9, c.Age10to15, c.Age16to20, a.Version, now, now, dateArg(newFrom)); err != nil {
 					return errs.Wrap(err, "create area")
 				}
 				if err := s.record(ctx, tx, actor, &kommuneID, audit.Create, "area", a.ID.String(), nil, areaAudit(a, geos[i])); err != nil {
@@ -245,15 +268,26 @@ func (s *Store) UpsertAreas(ctx context.Context, scope tenant.Scope, actor audit
 				res.Created++
 				continue
 			}
-			a.ID, a.Version, a.UpdatedAt = before.ID, before.Version+1, now
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE areas SET name = ?, geometry = ?, children_0_2 = ?, children_3_5 = ?,
-				children_6_9 = ?, children_10_15 = ?, children_16_20 = ?, version = ?, updated_at = ? WHERE id = ?`),
-				a.Name, string(geos[i]), c.Age0to2, c.Age3to5, c.Age6to9, c.Age10to15, c.Age16to20, a.Version, now, a.ID); err != nil {
-				return errs.Wrap(err, "update area")
-			}
 			oldGeo, err := region.GeoJSON(before.Geometry)
 			if err != nil {
 				return errs.Wrap(err, "encode geometry")
+			}
+			if before.Name == a.Name && before.Children == c && string(oldGeo) == string(geos[i]) {
+				a.ID, a.Version, a.UpdatedAt = before.ID, before.Version, before.UpdatedAt
+				continue // unchanged: no new version
+			}
+			kept, err := s.closeAreaVersion(ctx, tx, before, string(oldGeo), starts[before.ID], from, i)
+			if err != nil {
+				return err
+			}
+			a.ID, a.Version, a.UpdatedAt = before.ID, before.Version+1, now
+			if !kept {
+				a.Version = before.Version // a correction on the version's first day: values measured on it still refer to it
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE areas SET name = ?, geometry = ?, children_0_2 = ?, children_3_5 = ?,
+				children_6_9 = ?, children_10_15 = ?, children_16_20 = ?, version = ?, updated_at = ?, valid_from = ? WHERE id = ?`),
+				a.Name, string(geos[i]), c.Age0to2, c.Age3to5, c.Age6to9, c.Age10to15, c.Age16to20, a.Version, now, from.Time(), a.ID); err != nil {
+				return errs.Wrap(err, "update area")
 			}
 			if err := s.record(ctx, tx, actor, &kommuneID, audit.Update, "area", a.ID.String(), areaAudit(&before, oldGeo),
 				areaAudit(a, geos[i])); err != nil {
@@ -402,4 +436,201 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 		return false, errs.Wrap(err, "count kommunen")
 	}
 	return n == 0, nil
+}
+
+// areaStarts reads the first day of the current version of each Area of a Kommune; an Area valid since always
+// has none.
+func (s *Store) areaStarts(ctx context.Context, db queryer, kommuneID uuid.UUID) (map[uuid.UUID]*catalog.Date, error) {
+	rows, err := db.QueryContext(ctx, s.q(`SELECT id, valid_from FROM areas WHERE kommune_id = ?`), kommuneID)
+	if err != nil {
+		return nil, errs.Wrap(err, "area validity")
+	}
+	defer rows.Close()
+	out := map[uuid.UUID]*catalog.Date{}
+	for rows.Next() {
+		var id uuid.UUID
+		var from sql.NullTime
+		if err := rows.Scan(&id, &from); err != nil {
+			return nil, errs.Wrap(err, "scan area validity")
+		}
+		out[id] = datePtr(from)
+	}
+	return out, errs.Wrap(rows.Err(), "area validity")
+}
+
+// closeAreaVersion keeps the current version of an Area in area_versions, valid up to the day before from, as
+// a new version replaces it, and reports whether it kept it. A version that began on from itself is corrected
+// rather than kept (it would be valid on no day); one that began after from cannot be replaced from an earlier
+// day, which is refused with a message on the upload's i-th Area.
+func (s *Store) closeAreaVersion(ctx context.Context, tx *sql.Tx, a region.Area, geo string, start *catalog.Date, from catalog.Date, i int) (kept bool, err error) {
+	if start != nil && from.Before(*start) {
+		var v errs.Validation
+		v.Add("areas."+strconv.Itoa(i+1)+".valid_from", "validation.area_valid_from", map[string]any{"Value": from.String(),
+			"Start": start.String()})
+		return false, v.Err()
+	}
+	if start != nil && *start == from {
+		return false, nil
+	}
+	until := catalog.DateOf(from.Time().AddDate(0, 0, -1))
+	c := a.Children
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO area_versions (area_id, version, kommune_id, key, name, geometry, children_0_2,
+		children_3_5, children_6_9, children_10_15, children_16_20, valid_from, valid_to, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), a.ID, a.Version, a.KommuneID, a.Key, a.Name, geo,
+		c.Age0to2, c.Age3to5, c.Age6to9, c.Age10to15, c.Age16to20, dateArg(start), until.Time(), s.now().UTC())
+	return err == nil, errs.Wrap(err, "keep area version")
+}
+
+// AreaVersion is one version of a Sozialraum with the days it is valid on (nil: open end).
+type AreaVersion struct {
+	region.Area
+	ValidFrom *catalog.Date `json:"valid_from,omitempty"`
+	ValidTo   *catalog.Date `json:"valid_to,omitempty"`
+	Current   bool          `json:"current"` // the version in the areas table, which locations are derived from
+}
+
+// ValidAt reports whether the version is valid on day d.
+func (v AreaVersion) ValidAt(d catalog.Date) bool { return ValidAt(v.ValidFrom, v.ValidTo, d) }
+
+// AreaVersions lists every version of the Sozialräume of a Kommune in scope, by key and version.
+func (s *Store) AreaVersions(ctx context.Context, scope tenant.Scope, kommuneID uuid.UUID) ([]AreaVersion, error) {
+	if _, err := s.GetKommune(ctx, scope, kommuneID); err != nil {
+		return nil, err
+	}
+	return s.areaVersions(ctx, s.read, &kommuneID)
+}
+
+// AreasAt returns the Sozialräume of a Kommune in scope as they were on day d, ordered by key: for each Area
+// the version valid then, none for an Area that did not exist yet.
+func (s *Store) AreasAt(ctx context.Context, scope tenant.Scope, kommuneID uuid.UUID, d catalog.Date) ([]region.Area, error) {
+	if _, err := s.GetKommune(ctx, scope, kommuneID); err != nil {
+		return nil, err
+	}
+	all, err := s.areaVersions(ctx, s.read, &kommuneID)
+	if err != nil {
+		return nil, err
+	}
+	areas, _ := versionsAt(all, d)
+	return areas, nil
+}
+
+// versionsAt picks the versions valid on day d, ordered by Kommune and key; historic tells whether any of them
+// is not the current version (then the locations' derived Areas do not hold for d).
+func versionsAt(all []AreaVersion, d catalog.Date) (areas []region.Area, historic bool) {
+	for _, v := range all {
+		if v.ValidAt(d) {
+			areas = append(areas, v.Area)
+			historic = historic || !v.Current
+		}
+	}
+	slices.SortStableFunc(areas, func(a, b region.Area) int {
+		if c := bytes.Compare(a.KommuneID[:], b.KommuneID[:]); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return areas, historic
+}
+
+// areaVersions reads the versions of the Areas of one Kommune, or of every Kommune with kommuneID nil: the
+// current rows and the kept ones, by Kommune, key and version.
+func (s *Store) areaVersions(ctx context.Context, db queryer, kommuneID *uuid.UUID) ([]AreaVersion, error) {
+	where, args := "", []any{}
+	if kommuneID != nil {
+		where, args = " WHERE kommune_id = ?", []any{*kommuneID}
+	}
+	var out []AreaVersion
+	rows, err := db.QueryContext(ctx, s.q(`SELECT `+areaCols+`, valid_from, valid_to FROM areas`+where), args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "area versions")
+	}
+	for rows.Next() {
+		var from, to sql.NullTime
+		a, err := scanArea(rowWith{rows, []any{&from, &to}})
+		if err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "scan area version")
+		}
+		out = append(out, AreaVersion{Area: a, ValidFrom: datePtr(from), ValidTo: datePtr(to), Current: true})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "area versions")
+	}
+	rows, err = db.QueryContext(ctx, s.q(`SELECT area_id, kommune_id, key, name, geometry, children_0_2, children_3_5, children_6_9,
+		children_10_15, children_16_20, version, created_at, valid_from, valid_to FROM area_versions`+where), args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "area versions")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var from, to sql.NullTime
+		a, err := scanArea(rowWith{rows, []any{&from, &to}})
+		if err != nil {
+			return nil, errs.Wrap(err, "scan area version")
+		}
+		out = append(out, AreaVersion{Area: a, ValidFrom: datePtr(from), ValidTo: datePtr(to)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "area versions")
+	}
+	slices.SortFunc(out, func(a, b AreaVersion) int {
+		if c := bytes.Compare(a.KommuneID[:], b.KommuneID[:]); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Key, b.Key); c != 0 {
+			return c
+		}
+		return a.Version - b.Version
+	})
+	return out, nil
+}
+
+// rowWith scans a row into the columns of scanArea followed by extra ones.
+type rowWith struct {
+	row   interface{ Scan(...any) error }
+	extra []any
+}
+
+func (r rowWith) Scan(dest ...any) error { return r.row.Scan(append(dest, r.extra...)...) }
+
+// areaVersionAt is the version of an Area valid at the end of an indicator period ("2025" → 31 Dec 2025,
+// "2025-06" → 30 June, "2025-06-30"): statistics are counted on a Stichtag at the end of their period. A period
+// it cannot read, or a day before every version, gives the current version.
+func (s *Store) areaVersionAt(ctx context.Context, db queryer, areaID uuid.UUID, period string, current int) (int, error) {
+	d, ok := periodEnd(period)
+	if !ok {
+		return current, nil
+	}
+	rows, err := db.QueryContext(ctx, s.q(`SELECT version, valid_from, valid_to FROM area_versions WHERE area_id = ?`), areaID)
+	if err != nil {
+		return 0, errs.Wrap(err, "area version of period")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		var from, to sql.NullTime
+		if err := rows.Scan(&v, &from, &to); err != nil {
+			return 0, errs.Wrap(err, "scan area version of period")
+		}
+		if ValidAt(datePtr(from), datePtr(to), d) {
+			return v, nil
+		}
+	}
+	return current, errs.Wrap(rows.Err(), "area version of period")
+}
+
+// periodEnd is the last day of an indicator period written as a year, a year and month, or a day.
+func periodEnd(period string) (catalog.Date, bool) {
+	for _, layout := range []struct {
+		layout string
+		end    func(time.Time) time.Time
+	}{{"2006", func(t time.Time) time.Time { return t.AddDate(1, 0, -1) }},
+		{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, -1) }},
+		{time.DateOnly, func(t time.Time) time.Time { return t }}} {
+		if t, err := time.Parse(layout.layout, strings.TrimSpace(period)); err == nil {
+			return catalog.DateOf(layout.end(t)), true
+		}
+	}
+	return catalog.Date{}, false
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/paulmach/orb"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -21,6 +23,7 @@ import (
 	"github.com/kette-org/kette/internal/chart"
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/indicator"
 	"github.com/kette-org/kette/internal/region"
 	"github.com/kette-org/kette/internal/report"
 	"github.com/kette-org/kette/internal/taxonomy"
@@ -47,9 +50,30 @@ const (
 	mapParam  = "karte" // "luecken" (default) or "abdeckung"
 )
 
-// chainAnalysis reads the analysis of the Kommune {ags} as of ?datum= for the signed-in user: anonymous is
-// unauthenticated (the page wrapper sends to the login), a Kommune outside the user's scope not found.
+// chainAnalysis reads the analysis of the Kommune {ags} as of ?datum= with the settings of the query for the
+// signed-in user: anonymous is unauthenticated (the page wrapper sends to the login), a Kommune outside the
+// user's scope not found, bad settings invalid.
 func (s *server) chainAnalysis(r *http.Request) (report.Analysis, error) {
+	set, _, err := s.chainSettings(r)
+	if err != nil {
+		return report.Analysis{}, err
+	}
+	return s.chainAnalysisWith(r, set)
+}
+
+// chainSettings reads the settings of the analysis from the query (chain.ParseSettings) with the catalogue of
+// indicators the need index may use.
+func (s *server) chainSettings(r *http.Request) (chain.Settings, []indicator.Indicator, error) {
+	cat, err := s.store.ListIndicators(r.Context())
+	if err != nil {
+		return chain.Settings{}, nil, err
+	}
+	set, err := chain.ParseSettings(r.URL.Query(), cat)
+	set.Privacy = s.privacy
+	return set, cat, err
+}
+
+func (s *server) chainAnalysisWith(r *http.Request, set chain.Settings) (report.Analysis, error) {
 	p, err := signedIn(r)
 	if err != nil {
 		return report.Analysis{}, err
@@ -62,7 +86,7 @@ func (s *server) chainAnalysis(r *http.Request) (report.Analysis, error) {
 	if err != nil {
 		return report.Analysis{}, err
 	}
-	return report.Load(r.Context(), s.store, p.Scope(), ags, date)
+	return report.LoadWith(r.Context(), s.store, p.Scope(), ags, date, set)
 }
 
 type chainPage struct {
@@ -89,6 +113,43 @@ type chainPage struct {
 	PhaseGaps  []gapItem
 	PhaseLabel string // the gaps of the chosen phase, so a phase's own gaps are seen at their top
 	Anchors    []string
+	Settings   settingsView
+	Need       needView
+	Derived    derivedView
+}
+
+// settingsView is the settings part of the chain page's GET form, with the messages of bad values.
+type settingsView struct {
+	Distance, MinCoverage fieldView
+	Weights               []fieldView
+	Invalid               bool
+	Summary               []string
+	ResetHref             string
+}
+
+// needView shows the need index beside the result: the formula, the indicators and the values per Area.
+type needView struct {
+	Formula, ZScore, Mapping string
+	None                     bool
+	Indicators               []needIndicatorRow
+	Cols                     []string
+	Areas                    []needAreaRow
+}
+
+type needIndicatorRow struct {
+	Name, Weight, Share, Period, Mean, SD string
+}
+
+type needAreaRow struct {
+	Key, Name     string
+	Values        []string // per indicator: the value and its z-score
+	Index, Weight string
+}
+
+// derivedView is the derived indicator as a table: Areas × phases.
+type derivedView struct {
+	Cols []string
+	Rows []heatRow
 }
 
 type chainOption struct {
@@ -111,6 +172,7 @@ type heatRow struct {
 type gapItem struct {
 	Rank     int
 	Sentence string
+	Searches string // the unmet demand of the search log, when there is any
 }
 
 type mapRow struct {
@@ -126,19 +188,39 @@ type legendItem struct {
 const gapListLength = 50
 
 func (s *server) chainPage(r *http.Request, lang string) (string, any, error) {
-	a, err := s.chainAnalysis(r)
+	l := s.i18n.For(lang)
+	set, cat, serr := s.chainSettings(r)
+	var bad *errs.Error
+	if serr != nil {
+		if !errs.Is(serr, errs.Invalid) {
+			return "", nil, serr
+		}
+		bad = errs.As(serr) // shown beside the fields; the analysis falls back to the defaults
+		set = chain.DefaultSettings()
+		set.Privacy = s.privacy
+	}
+	a, err := s.chainAnalysisWith(r, set)
 	if err != nil {
 		return "", nil, err
 	}
-	l := s.i18n.For(lang)
 	m := a.Matrix
 	q := r.URL.Query()
 	p := chainPage{base: s.newBase(r, lang, l.T("chainview.title", map[string]any{"Kommune": m.Kommune.Name})), Kommune: m.Kommune,
 		Date: formatDate(l, m.Date, s.berlin), DateValue: q.Get(dateParam)}
 	p.Crumbs = s.adminTrail(lang, m.Kommune, crumb{Name: p.Title})
-	if p.DateValue != "" {
-		p.Query = "?" + url.Values{dateParam: {m.Date.String()}}.Encode()
+	dl := url.Values{}
+	if bad == nil {
+		dl = set.Query(cat) // the downloads carry the settings of the page
 	}
+	if p.DateValue != "" {
+		dl.Set(dateParam, m.Date.String())
+	}
+	if len(dl) > 0 {
+		p.Query = "?" + dl.Encode()
+	}
+	p.Settings = settingsForm(l, q, set, cat, bad, "/verwaltung/kommunen/"+m.Kommune.AGS+"/kette")
+	p.Need = needTable(l, lang, m.Need)
+	p.Derived = derivedTable(a, lang)
 	p.Summary = l.T("chainview.summary", map[string]any{"Areas": len(m.Anchors), "Gaps": len(m.Gaps), "Count": len(m.Gaps),
 		"Missing": len(m.MissingAnchors)})
 	phases, fields := a.Phases(), a.Fields()
@@ -208,11 +290,16 @@ func (s *server) chainPage(r *http.Request, lang string) (string, any, error) {
 	p.Ranking = bar.SVG()
 
 	for i, g := range m.Gaps {
+		item := gapItem{Rank: g.Rank, Sentence: g.Sentence(l, a.Tax)}
+		if u := g.Searches; u != nil {
+			item.Searches = l.T("chainview.gaps.searches", map[string]any{"Area": u.Area, "Kommune": u.Kommune, "Folded": u.Folded,
+				"Total": u.Total})
+		}
 		if i < gapListLength {
-			p.Gaps = append(p.Gaps, gapItem{Rank: g.Rank, Sentence: g.Sentence(l, a.Tax)})
+			p.Gaps = append(p.Gaps, item)
 		}
 		if g.Phase == p.Phase && len(p.PhaseGaps) < gapListLength {
-			p.PhaseGaps = append(p.PhaseGaps, gapItem{Rank: g.Rank, Sentence: g.Sentence(l, a.Tax)})
+			p.PhaseGaps = append(p.PhaseGaps, item)
 		}
 	}
 	p.MoreGaps = max(len(m.Gaps)-gapListLength, 0)
@@ -220,7 +307,106 @@ func (s *server) chainPage(r *http.Request, lang string) (string, any, error) {
 	for _, an := range m.MissingAnchors {
 		p.Anchors = append(p.Anchors, an.Sentence(l))
 	}
+	if bad != nil {
+		return "chain", withStatus{status: http.StatusBadRequest, data: p}, nil
+	}
 	return "chain", p, nil
+}
+
+// settingsForm fills the settings fields: the values sent (so a bad one can be corrected) or else those of the
+// analysis, with the message of each bad one.
+func settingsForm(l *i18n.Localizer, q url.Values, set chain.Settings, cat []indicator.Indicator, bad *errs.Error, reset string) settingsView {
+	msgs := map[string]string{}
+	v := settingsView{ResetHref: reset}
+	if bad != nil {
+		v.Invalid = true
+		for _, f := range bad.Fields {
+			if _, dup := msgs[f.Field]; !dup {
+				msgs[f.Field] = l.T(f.Message, f.Data)
+				v.Summary = append(v.Summary, l.FieldMessage(f))
+			}
+		}
+	}
+	value := func(name string, f float64) string {
+		if raw, ok := q[name]; ok && bad != nil {
+			return raw[0]
+		}
+		return indicator.FormatGerman(f, 3)
+	}
+	field := func(name, label, hint string, f float64) fieldView {
+		return fieldView{Name: name, Label: l.T(label), Type: "text", Value: value(name, f), Error: msgs[name], Hint: hint}
+	}
+	v.Distance = field(chain.ParamDistance, "chainview.settings.distance", l.T("chainview.settings.distance_hint"), set.DistanceKm)
+	v.MinCoverage = field(chain.ParamMinCoverage, "chainview.settings.min_coverage", l.T("chainview.settings.min_coverage_hint"), set.MinCoverage)
+	for _, ind := range chain.NeedIndicators(cat) {
+		name := chain.ParamWeight + ind.Code
+		f := fieldView{Name: name, Label: ind.NameDE, Type: "text", Value: value(name, set.Weight(ind.Code)), Error: msgs[name]}
+		if l.Lang != "de" && ind.NameEN != "" {
+			f.Label = ind.NameEN
+		}
+		v.Weights = append(v.Weights, f)
+	}
+	return v
+}
+
+// needTable shows the need index: formula, indicators with their period, mean and deviation, and per Area
+// the values, z-scores, index and weight.
+func needTable(l *i18n.Localizer, lang string, n *chain.Need) needView {
+	var v needView
+	if n == nil || len(n.Indicators) == 0 {
+		v.None = true
+		return v
+	}
+	f := func(x float64, d int) string { return number(lang, x, d) }
+	v.Formula, v.ZScore = n.Formula, l.T("chainview.need.zscore")
+	v.Mapping = l.T("chainview.need.mapping", map[string]any{"Slope": f(n.Slope, 2), "Min": f(n.MinWeight, 1), "Max": f(n.MaxWeight, 1)})
+	for _, ind := range n.Indicators {
+		period := ind.Period
+		if period == "" {
+			period = l.T("chainview.need.no_period")
+		}
+		v.Indicators = append(v.Indicators, needIndicatorRow{Name: ind.Name, Weight: f(ind.Weight, 1), Share: f(ind.Share, 3),
+			Period: period, Mean: f(ind.Mean, 2), SD: f(ind.SD, 2)})
+		v.Cols = append(v.Cols, ind.Name)
+	}
+	for _, a := range n.Areas {
+		row := needAreaRow{Key: a.AreaKey, Name: a.AreaName, Weight: f(a.Weight, 2), Index: l.T("chainview.need.no_value")}
+		if a.HasIndex {
+			row.Index = f(a.Index, 2)
+		}
+		for _, ind := range n.Indicators {
+			cell := l.T("chainview.need.no_value")
+			for _, c := range a.Components {
+				if c.Indicator == ind.Code {
+					cell = f(c.Value, 1) + " (z = " + f(c.Z, 2) + ")"
+				}
+			}
+			row.Values = append(row.Values, cell)
+		}
+		v.Areas = append(v.Areas, row)
+	}
+	return v
+}
+
+// derivedTable lists offers per 1,000 children per Area and phase.
+func derivedTable(a report.Analysis, lang string) derivedView {
+	var v derivedView
+	for _, ph := range a.Phases() {
+		v.Cols = append(v.Cols, a.Tax.Label(taxonomy.Phase, ph, lang))
+	}
+	byArea := map[string][]string{}
+	for _, d := range a.Matrix.Derived {
+		byArea[d.AreaKey] = append(byArea[d.AreaKey], number(lang, d.Value, 1))
+	}
+	for _, ar := range a.Areas {
+		v.Rows = append(v.Rows, heatRow{Label: ar.Key + " " + ar.Name, Cells: byArea[ar.Key]})
+	}
+	return v
+}
+
+// number formats v with the decimals given in the language's way.
+func number(lang string, v float64, decimals int) string {
+	return message.NewPrinter(language.Make(lang)).Sprintf("%.*f", decimals, v)
 }
 
 // pick checks a chosen code against the matrix's codes; empty picks the first.
@@ -370,11 +556,15 @@ func (s *server) matrixCSV(w io.Writer, a report.Analysis, l *i18n.Localizer) (s
 func (s *server) gapsCSV(w io.Writer, a report.Analysis, l *i18n.Localizer) (string, string, string, error) {
 	header := []string{l.T("chainview.col.rank"), l.T("chainview.col.area_key"), l.T("chainview.col.area"), l.T("chainview.col.phase"),
 		l.T("chainview.col.field"), l.T("chainview.col.transition"), l.T("chainview.col.children"), l.T("chainview.col.supply"),
-		l.T("chainview.col.coverage"), l.T("chainview.col.unmet"), l.T("chainview.col.sentence")}
+		l.T("chainview.col.coverage"), l.T("chainview.col.unmet"), l.T("chainview.col.sentence"), l.T("chainview.col.unmet_searches")}
 	var rows [][]string
 	for _, g := range a.GapRows(l) {
+		searches := ""
+		if g.UnmetSearches != nil {
+			searches = strconv.Itoa(g.UnmetSearches.Total)
+		}
 		rows = append(rows, []string{strconv.Itoa(g.Rank), g.AreaKey, g.AreaName, g.Phase, g.Field, g.Transition, strconv.Itoa(g.Children),
-			strconv.Itoa(g.Supply), chart.Plain(g.Coverage), chart.Plain(g.Unmet), g.Sentence})
+			strconv.Itoa(g.Supply), chart.Plain(g.Coverage), chart.Plain(g.Unmet), g.Sentence, searches})
 	}
 	return csvType, "luecken", ".csv", chart.WriteCSV(w, header, rows)
 }
@@ -444,21 +634,29 @@ func (s *server) landChainPage(r *http.Request, lang string) (string, any, error
 	d := landChainPage{base: s.newBase(r, lang, l.T("chainview.land.title", map[string]any{"Land": lands[i].Name})), Land: lands[i],
 		Date: formatDate(l, date, s.berlin)}
 	d.Crumbs = s.trail(lang, crumb{Name: l.T("admin.title"), Href: "/verwaltung"}, crumb{Name: d.Title})
-	all, err := s.store.ListKommunen(r.Context(), scope)
+	// The Land's Kommunen in one read (chain.ForAll), each weighted by its default need index. The Land's
+	// scope is the user's or narrower, so nothing outside it is read.
+	land := tenant.Land(code)
+	all, err := s.store.ListKommunen(r.Context(), land)
 	if err != nil {
 		return "", nil, err
 	}
-	f := numberFormat(lang)
-	bar := chart.Bar{Title: l.T("chainview.land.chart"), Unit: " %", Format: f}
+	need := map[uuid.UUID]float64{}
 	for _, ks := range all {
-		k := ks.Kommune
-		if k.LandCode != code {
-			continue
-		}
-		m, err := chain.ForKommune(r.Context(), s.store, scope, k.ID, date, chain.Config{})
+		areas, err := s.store.AreasAt(r.Context(), land, ks.ID, date)
 		if err != nil {
 			return "", nil, err
 		}
+		n, err := chain.LoadNeed(r.Context(), s.store, land, ks.ID, areas, date, chain.DefaultNeedIndex(), s.privacy)
+		if err != nil {
+			return "", nil, err
+		}
+		maps.Copy(need, n.Weights())
+	}
+	f := numberFormat(lang)
+	bar := chart.Bar{Title: l.T("chainview.land.chart"), Unit: " %", Format: f}
+	err = chain.ForAll(r.Context(), s.store, land, date, chain.Config{Need: need}, func(m chain.Matrix) error {
+		k := m.Kommune
 		cells := len(m.Cells) + len(m.Transitions)
 		share := 0.0
 		if cells > 0 {
@@ -466,6 +664,10 @@ func (s *server) landChainPage(r *http.Request, lang string) (string, any, error
 		}
 		d.Rows = append(d.Rows, landRow{Kommune: k, Href: "/verwaltung/kommunen/" + k.AGS + "/kette", Cells: cells, Gaps: len(m.Gaps), Share: f(share)})
 		bar.Items = append(bar.Items, chart.BarItem{Label: k.Name, Value: share})
+		return nil
+	})
+	if err != nil {
+		return "", nil, err
 	}
 	order := make([]int, len(d.Rows))
 	for i := range order {

@@ -137,7 +137,7 @@ func TestChainPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := chain.ForKommune(ctx, s, tenant.System(), k.ID, date, chain.Config{})
+		m, err := chain.Run(ctx, s, tenant.System(), k.ID, date, chain.DefaultSettings())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +160,7 @@ func TestChainPages(t *testing.T) {
 					t.Errorf("%s: page lacks %q", user, want)
 				}
 			}
-			for _, want := range []string{`class="chart"`, "heat-", `class="map__svg"`, "luecken.pdf?datum=" + date.String(), "<caption"} {
+			for _, want := range []string{`class="chart"`, "heat-", `class="map__svg"`, "luecken.pdf?abstand=2&amp;datum=" + date.String() + "&amp;gewicht_alleinerziehende_bg=1", "<caption"} {
 				if !strings.Contains(p.body, want) {
 					t.Errorf("%s: page lacks %q", user, want)
 				}
