@@ -89,6 +89,7 @@ type Offer struct {
 	OrganizationID     uuid.UUID   `json:"organization_id"`
 	Name               string      `json:"name"`
 	Description        string      `json:"description"`
+	EasySummary        string      `json:"x_easy_language_summary,omitempty"` // Leichte Sprache; an HSDS extension (x_)
 	Status             string      `json:"status"`
 	Phases             []string    `json:"phases"`
 	Fields             []string    `json:"fields"`

@@ -7,11 +7,16 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/region"
 	"github.com/kette-org/kette/internal/taxonomy"
 )
+
+// MaxEasySummary bounds the Leichte-Sprache summary (in characters): a few short sentences, not a second
+// description.
+const MaxEasySummary = 1000
 
 // MaxAgeMonths is the oldest age an offer may name: 27 years, the end of youth welfare (§ 7 SGB VIII).
 const MaxAgeMonths = 27 * 12
@@ -55,6 +60,9 @@ func (o Offer) Validate(tax *taxonomy.Set) error {
 	required(&v, "name", o.Name)
 	if len(o.Name) > 200 {
 		v.Add("name", "validation.too_long", map[string]any{"Max": 200})
+	}
+	if utf8.RuneCountInString(o.EasySummary) > MaxEasySummary {
+		v.Add("x_easy_language_summary", "validation.too_long", map[string]any{"Max": MaxEasySummary})
 	}
 	if o.OrganizationID == [16]byte{} {
 		v.Add("organization_id", "validation.required", nil)

@@ -58,6 +58,11 @@ type Config struct {
 	RemindAfterMonths int // providers are reminded by e-mail
 	HideAfterMonths   int // the offer is hidden from the public search and the coordinators are told
 
+	// The interactive results map (package web): a Leaflet tile template and the credit its server requires.
+	TileURL            string
+	TileAttribution    string
+	TileAttributionURL string
+
 	// MinCell is the minimum cell size of indicator values (package indicator, Privacy): smaller counts, and rates
 	// with a smaller numerator, are never shown or exported.
 	MinCell int
@@ -67,7 +72,9 @@ type Config struct {
 func Defaults() Config {
 	return Config{DB: "sqlite:data/kette.db", Addr: ":8080", LogFormat: "text", LogLevel: "info",
 		ShutdownTimeout: 20 * time.Second, Offers: 100000, Seed: 1, Progress: true, OIDCRoleClaim: "groups", OIDCSyncRoles: true,
-		SMTPPort: 587, SMTPTLS: "starttls", RemindAfterMonths: 11, HideAfterMonths: 13, MinCell: 3}
+		SMTPPort: 587, SMTPTLS: "starttls", RemindAfterMonths: 11, HideAfterMonths: 13, MinCell: 3,
+		TileURL: "https://tile.openstreetmap.org/{z}/{x}/{y}.png", TileAttribution: "© OpenStreetMap-Mitwirkende",
+		TileAttributionURL: "https://www.openstreetmap.org/copyright"}
 }
 
 // Flags registers the settings of one subcommand on fs; env supplies KETTE_* defaults.
@@ -162,6 +169,10 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string, which ...strin
 			str(&c.SMTPTLS, "smtp-tls", "SMTP encryption: none, starttls or tls")
 		case "site":
 			str(&c.PublicURL, "public-url", "the site's public address for links in e-mails, e.g. https://kette.kommune.example")
+		case "map":
+			str(&c.TileURL, "tile-url", "tile server of the interactive results map, a template with {z}, {x}, {y} (and {s} as the first label of the host); its host is added to the results page's CSP img-src")
+			str(&c.TileAttribution, "tile-attribution", "credit of the tile server shown on the map")
+			str(&c.TileAttributionURL, "tile-attribution-url", "link of the credit; empty for none")
 		case "privacy":
 			integer(&c.MinCell, "min-cell", "minimum cell size of indicator values: smaller counts are never shown or exported")
 		case "freshness":

@@ -338,6 +338,7 @@ func (b *builder) org(kind, name, place string, areaIdx []int, templates []strin
 		}
 		off := BuildOffer(b.r, t, &o, ids, p)
 		off.ID = ID("offer/" + key + "/" + t.Key)
+		off.EasySummary = easySummaries[t.Key]
 		off.Delivery = gapDelivery(b.k.AGS, t, off.Delivery) // gap (a), see offers.go
 		if j > 0 && b.r.IntN(30) == 0 {
 			off.Status = catalog.StatusInactive

@@ -175,7 +175,7 @@ func (s *Store) insertOffer(ctx context.Context, tx *sql.Tx, o *catalog.Offer) e
 	if err != nil {
 		return errs.Wrap(err, "schedule")
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO offers (`+offerCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO offers (`+offerCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		offerArgs(o, string(sched))...); err != nil {
 		return errs.Wrap(err, "insert offer")
 	}
@@ -201,12 +201,12 @@ func (s *Store) insertOffer(ctx context.Context, tx *sql.Tx, o *catalog.Offer) e
 
 const offerCols = `id, kommune_id, organization_id, name, description, status, minimum_age_months, maximum_age_months, cost,
 	cost_description, access, delivery, application_process, schedule, email, url, phone, valid_from, valid_to,
-	last_confirmed_at, created_at, updated_at`
+	last_confirmed_at, created_at, updated_at, easy_summary`
 
 func offerArgs(o *catalog.Offer, schedule string) []any {
 	return []any{o.ID, o.KommuneID, o.OrganizationID, o.Name, o.Description, o.Status, o.MinimumAgeMonths, o.MaximumAgeMonths,
 		o.Cost, o.CostDescription, o.Access, strings.Join(o.Delivery, ","), o.ApplicationProcess, schedule, o.Email, o.URL,
-		o.Phone, dateArg(o.ValidFrom), dateArg(o.ValidTo), timeArg(o.LastConfirmedAt), o.CreatedAt, o.UpdatedAt}
+		o.Phone, dateArg(o.ValidFrom), dateArg(o.ValidTo), timeArg(o.LastConfirmedAt), o.CreatedAt, o.UpdatedAt, o.EasySummary}
 }
 
 func dateArg(d *catalog.Date) any {
@@ -233,7 +233,7 @@ func (s *Store) GetOffer(ctx context.Context, scope tenant.Scope, id uuid.UUID) 
 	err := s.read.QueryRowContext(ctx, s.q(`SELECT `+prefixed("o.", offerCols)+` FROM offers o WHERE o.id = ? AND `+where),
 		append([]any{id}, args...)...).Scan(&o.ID, &o.KommuneID, &o.OrganizationID, &o.Name, &o.Description, &o.Status,
 		&minAge, &maxAge, &o.Cost, &o.CostDescription, &o.Access, &delivery, &o.ApplicationProcess, &sched, &o.Email,
-		&o.URL, &o.Phone, &from, &to, &confirmed, &o.CreatedAt, &o.UpdatedAt)
+		&o.URL, &o.Phone, &from, &to, &confirmed, &o.CreatedAt, &o.UpdatedAt, &o.EasySummary)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, notFound("offer")
 	}

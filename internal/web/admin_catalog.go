@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
@@ -650,7 +651,11 @@ func (s *server) uploadAreas(r *http.Request, lang string) (string, any, error) 
 	areas, err := s.readAreaUpload(r, lang)
 	var res store.AreaUpload
 	if err == nil {
-		res, err = s.store.UpsertAreas(r.Context(), p.Scope(), actorOf(p), k.ID, areas)
+		// A new boundary set: the versions it replaces stay valid up to the day before (versioned Sozialräume).
+		var from catalog.Date
+		if from, err = s.areasValidFrom(r); err == nil {
+			res, err = s.store.UpsertAreasFrom(r.Context(), p.Scope(), actorOf(p), k.ID, areas, from)
+		}
 	}
 	if err != nil {
 		d, derr := s.areaPage(r, lang, p, k)
@@ -667,6 +672,21 @@ func (s *server) uploadAreas(r *http.Request, lang string) (string, any, error) 
 	q := url.Values{"hochgeladen": {""}, "neu": {strconv.Itoa(res.Created)}, "geaendert": {strconv.Itoa(res.Updated)},
 		"verschoben": {strconv.Itoa(res.Relocated)}}
 	return "", seeOther("/verwaltung/kommunen/" + k.AGS + "/sozialraeume?" + q.Encode()), nil
+}
+
+// areasValidFrom reads the day a boundary upload is valid from (field "gueltig_ab"); empty is today.
+func (s *server) areasValidFrom(r *http.Request) (catalog.Date, error) {
+	raw := strings.TrimSpace(r.FormValue("gueltig_ab"))
+	if raw == "" {
+		return catalog.DateOf(time.Now().In(s.berlin)), nil
+	}
+	d, err := catalog.ParseDate(raw)
+	if err != nil {
+		var v errs.Validation
+		v.Add("gueltig_ab", "chainview.areas.valid_from_invalid", map[string]any{"Value": raw})
+		return catalog.Date{}, v.Err()
+	}
+	return d, nil
 }
 
 // readAreaUpload reads the uploaded file of the form field "geojson".

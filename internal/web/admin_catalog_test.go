@@ -333,6 +333,18 @@ func TestAdministrationOfTheCatalogue(t *testing.T) {
 					}
 				}
 			}
+			// The replaced boundaries are kept as the version valid up to yesterday (versioned Sozialräume).
+			versions, err := s.AreaVersions(ctx, tenant.System(), hannover.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept := false
+			for _, v := range versions {
+				kept = kept || v.ID == first.ID && v.Version == first.Version && !v.Current && v.Name == first.Name && v.ValidTo != nil
+			}
+			if !kept {
+				t.Errorf("the replaced version of %s was not kept: %+v", first.Name, versions)
+			}
 		})
 
 		t.Run("provider editor edits only their own organization", func(t *testing.T) {

@@ -321,6 +321,7 @@ func (s *server) fillOfferForm(r *http.Request, lang string, scope tenant.Scope,
 	v := of.Values
 	v["organization_id"] = org.ID.String()
 	v["name"], v["description"], v["cost_description"] = o.Name, o.Description, o.CostDescription
+	v["x_easy_language_summary"] = o.EasySummary
 	v["application_process"], v["email"], v["url"], v["phone"] = o.ApplicationProcess, o.Email, o.URL, o.Phone
 	v["minimum_age_months"], v["maximum_age_months"] = intValue(o.MinimumAgeMonths), intValue(o.MaximumAgeMonths)
 	v["valid_from"], v["valid_to"] = dateValue(o.ValidFrom), dateValue(o.ValidTo)
@@ -428,6 +429,8 @@ func (s *server) parseOffer(r *http.Request) (catalog.Offer, error) {
 		Cost: f.Get("cost"), CostDescription: strings.TrimSpace(f.Get("cost_description")), Access: f.Get("access"),
 		Delivery: nonEmpty(f["delivery"]), ApplicationProcess: strings.TrimSpace(f.Get("application_process")),
 		Email: strings.TrimSpace(f.Get("email")), URL: strings.TrimSpace(f.Get("url")), Phone: strings.TrimSpace(f.Get("phone"))}
+	// Browsers send a textarea's line breaks as CRLF; one character each, as the limit counts them.
+	o.EasySummary = strings.TrimSpace(strings.ReplaceAll(f.Get("x_easy_language_summary"), "\r\n", "\n"))
 	o.OrganizationID, _ = uuid.Parse(f.Get("organization_id"))
 	o.MinimumAgeMonths = formInt(&v, "minimum_age_months", f.Get("minimum_age_months"))
 	o.MaximumAgeMonths = formInt(&v, "maximum_age_months", f.Get("maximum_age_months"))

@@ -81,6 +81,7 @@ func Diff(base *catalog.Offer, proposed catalog.Offer) []Change {
 	rows := []Change{
 		text("name", b.Name, proposed.Name),
 		text("description", b.Description, proposed.Description),
+		text("x_easy_language_summary", b.EasySummary, proposed.EasySummary),
 		text("status", b.Status, proposed.Status),
 		codes("phases", "phase", b.Phases, proposed.Phases),
 		codes("fields", "field", b.Fields, proposed.Fields),
