@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,11 +76,35 @@ type state struct {
 	zones  map[string]*time.Location
 	// Sums of field lengths, for the average lengths of BM25.
 	titleLen, bodyLen int64
+	// Dense per-document copies of what every hit of a broad query touches, by document id: a search over
+	// a million hits reads these arrays in order instead of following a pointer per hit.
+	titleLens, bodyLens []uint16
+	confirmed           []int64
+	minAges, maxAges    []int32 // months, -1 when open
+	// The index in values of a document's Kommune and of its first two Sozialräume, -1 when none; an offer
+	// at several locations can be in several Sozialräume.
+	kommuneOf, areaOf, areaOf2 []int32
+	moreAreas                  *roaring.Bitmap   // documents in more than two Sozialräume
+	termCounts                 map[uint32]uint16 // indexText's scratch: title count << 8 | body count by term
+	// The values of the small dimensions (all but Kommune and Sozialraum, about a hundred) of each
+	// document as a bit mask of maskWords words, document after document: counting the facets of a
+	// mid-sized result reads these in order. bitOf is the bit of a value index (-1: none yet), valueOf the
+	// value index of a bit.
+	masks     []uint64
+	maskWords int
+	bitOf     []int32
+	valueOf   []int32
+	// byValue are the indexes of values sorted by value, rankOf their position there (by value index), for
+	// the order of facet counts; see sortValues.
+	byValue, rankOf []int32
+	// The longest title and body ever indexed: the size of the per-query tables of BM25 length norms.
+	maxTitleLen, maxBodyLen uint16
 }
 
 func newState() *state {
 	return &state{ids: map[uuid.UUID]uint32{}, alive: roaring.New(), vocab: newVocabulary(),
-		facets: map[string]map[string]*facetValue{}, zones: map[string]*time.Location{}}
+		facets: map[string]map[string]*facetValue{}, zones: map[string]*time.Location{}, moreAreas: roaring.New(),
+		termCounts: map[uint32]uint16{}}
 }
 
 // doc is what ranking, filtering and removal need of one offer.
@@ -90,8 +116,8 @@ type doc struct {
 	land              string
 	points            [][2]float64 // lat, lon of its locations
 	hours             hours
-	terms             []uint32      // terms in its title or body
-	in                []*facetValue // the facet values it has
+	terms             []uint32 // terms in its title or body
+	in                []int32  // the facet values it has, by index in state.values
 }
 
 // Build reads every public offer from s into a new index and replaces the current one when done, so searches
@@ -106,16 +132,33 @@ func (x *Index) Build(ctx context.Context, s *store.Store) error {
 		return err
 	}
 	st := newState()
-	err = s.StreamSearchDocs(ctx, store.SearchSelection{}, x.batch, func(batch []store.SearchDoc) error {
+	// Reading (decoding rows) and indexing run in two goroutines, so a build uses two cores.
+	batches := make(chan []store.SearchDoc, 8)
+	read := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		read <- s.StreamSearchDocs(ctx, store.SearchSelection{}, x.batch, func(batch []store.SearchDoc) error {
+			select {
+			case batches <- batch:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	for batch := range batches {
 		for i := range batch {
 			st.upsert(&batch[i])
 		}
-		return ctx.Err()
-	})
-	if err != nil {
+	}
+	if err := <-read; err != nil {
+		return errs.Wrap(err, "build search index")
+	}
+	if err := ctx.Err(); err != nil {
 		return errs.Wrap(err, "build search index")
 	}
 	st.vocab.sortReversed()
+	st.sortValues()
 	x.mu.Lock()
 	x.st, x.tax = st, s.Taxonomies()
 	x.mu.Unlock()
@@ -160,9 +203,36 @@ func (st *state) upsert(sd *store.SearchDoc) {
 	} else {
 		id = uint32(len(st.docs))
 		st.docs = append(st.docs, nil)
+		st.titleLens, st.bodyLens = append(st.titleLens, 0), append(st.bodyLens, 0)
+		st.confirmed = append(st.confirmed, 0)
+		st.minAges, st.maxAges = append(st.minAges, -1), append(st.maxAges, -1)
+		st.kommuneOf, st.areaOf, st.areaOf2 = append(st.kommuneOf, -1), append(st.areaOf, -1), append(st.areaOf2, -1)
 	}
 	st.ids[sd.Offer.ID] = id
-	st.docs[id] = st.makeDoc(id, sd)
+	d := st.makeDoc(id, sd)
+	st.docs[id] = d
+	st.titleLens[id], st.bodyLens[id], st.confirmed[id] = d.titleLen, d.bodyLen, d.confirmed
+	st.minAges[id], st.maxAges[id] = d.minAge, d.maxAge
+	st.kommuneOf[id], st.areaOf[id], st.areaOf2[id] = -1, -1, -1
+	areas := 0
+	for _, v := range d.in {
+		switch st.values[v].dim {
+		case DimKommune:
+			st.kommuneOf[id] = v
+		case DimArea:
+			switch areas {
+			case 0:
+				st.areaOf[id] = v
+			case 1:
+				st.areaOf2[id] = v
+			}
+			areas++
+		}
+	}
+	if areas > 2 {
+		st.moreAreas.Add(id)
+	}
+	st.setMask(id, d.in)
 	st.alive.Add(id)
 }
 
@@ -186,16 +256,22 @@ func (st *state) clear(id uint32) {
 		p := st.vocab.postings[t]
 		p.title.Remove(id)
 		p.body.Remove(id)
-		delete(p.tf, id)
+		p.dropTF(id)
+		p.df--
 	}
 	for _, v := range d.in {
-		v.docs.Remove(id)
+		st.values[v].docs.Remove(id)
 	}
 	for _, p := range d.points {
 		st.geo.Delete([2]float64{p[1], p[0]}, [2]float64{p[1], p[0]}, id)
 	}
 	st.titleLen -= int64(d.titleLen)
 	st.bodyLen -= int64(d.bodyLen)
+	st.kommuneOf[id], st.areaOf[id], st.areaOf2[id] = -1, -1, -1
+	st.moreAreas.Remove(id)
+	if w := st.maskWords; len(st.masks) >= (int(id)+1)*w {
+		clear(st.masks[int(id)*w : (int(id)+1)*w])
+	}
 }
 
 func (st *state) makeDoc(id uint32, sd *store.SearchDoc) *doc {
@@ -218,7 +294,8 @@ func (st *state) makeDoc(id uint32, sd *store.SearchDoc) *doc {
 
 // indexText adds the stems of the title and the body to the postings.
 func (st *state) indexText(id uint32, d *doc, title, body string) {
-	counts := map[uint32]uint16{}
+	counts := st.termCounts
+	clear(counts)
 	tw, bw := german.Words(title), german.Words(body)
 	for _, w := range tw {
 		if t := st.vocab.word(w); counts[t]>>8 < 0xff {
@@ -233,10 +310,12 @@ func (st *state) indexText(id uint32, d *doc, title, body string) {
 	d.titleLen, d.bodyLen = uint16(min(len(tw), 0xffff)), uint16(min(len(bw), 0xffff))
 	st.titleLen += int64(d.titleLen)
 	st.bodyLen += int64(d.bodyLen)
+	st.maxTitleLen, st.maxBodyLen = max(st.maxTitleLen, d.titleLen), max(st.maxBodyLen, d.bodyLen)
 	d.terms = make([]uint32, 0, len(counts))
 	for t, c := range counts {
 		d.terms = append(d.terms, t)
 		p := st.vocab.postings[t]
+		p.df++ // each term of a document once: it is in the title, the body or both
 		if c>>8 > 0 {
 			p.title.Add(id)
 		}
@@ -244,10 +323,7 @@ func (st *state) indexText(id uint32, d *doc, title, body string) {
 			p.body.Add(id)
 		}
 		if c>>8 > 1 || c&0xff > 1 {
-			if p.tf == nil {
-				p.tf = map[uint32]uint16{}
-			}
-			p.tf[id] = c
+			p.setTF(id, c)
 		}
 	}
 }
@@ -280,7 +356,7 @@ func (st *state) indexFacets(id uint32, d *doc, sd *store.SearchDoc) {
 		for _, v := range values {
 			fv := st.facet(dim, v, true)
 			fv.docs.Add(id)
-			d.in = append(d.in, fv)
+			d.in = append(d.in, int32(fv.index))
 		}
 	}
 	add(DimPhase, o.Phases...)
@@ -345,8 +421,65 @@ func (st *state) indexPlaces(id uint32, d *doc, sd *store.SearchDoc) {
 		if days&(1<<wd) != 0 {
 			fv := st.facet(DimWeekday, strconv.Itoa(wd), true)
 			fv.docs.Add(id)
-			d.in = append(d.in, fv)
+			d.in = append(d.in, int32(fv.index))
 		}
+	}
+}
+
+// setMask writes the small-dimension bits of document id, giving new values a bit and widening every mask
+// by a word when the bits run out (rare: a new language or kind).
+func (st *state) setMask(id uint32, in []int32) {
+	for len(st.bitOf) < len(st.values) {
+		st.bitOf = append(st.bitOf, -1)
+	}
+	for _, v := range in {
+		if placeDim(st.values[v].dim) || st.bitOf[v] >= 0 {
+			continue
+		}
+		if len(st.valueOf) == st.maskWords*64 {
+			st.widenMasks()
+		}
+		st.bitOf[v] = int32(len(st.valueOf))
+		st.valueOf = append(st.valueOf, v)
+	}
+	w := st.maskWords
+	for need := len(st.docs) * w; len(st.masks) < need; {
+		st.masks = append(st.masks, 0)
+	}
+	m := st.masks[int(id)*w : (int(id)+1)*w]
+	clear(m)
+	for _, v := range in {
+		if b := st.bitOf[v]; b >= 0 {
+			m[b/64] |= 1 << (b % 64)
+		}
+	}
+}
+
+func (st *state) widenMasks() {
+	old, w := st.masks, st.maskWords
+	st.maskWords++
+	st.masks = make([]uint64, len(st.docs)*st.maskWords)
+	if w == 0 {
+		return
+	}
+	for d := 0; d*w < len(old); d++ {
+		copy(st.masks[d*st.maskWords:], old[d*w:(d+1)*w])
+	}
+}
+
+// sortValues brings byValue up to date after values were added; call it under the write lock.
+func (st *state) sortValues() {
+	if len(st.byValue) == len(st.values) {
+		return
+	}
+	st.byValue = st.byValue[:0]
+	for i := range st.values {
+		st.byValue = append(st.byValue, int32(i))
+	}
+	slices.SortFunc(st.byValue, func(a, b int32) int { return strings.Compare(st.values[a].value, st.values[b].value) })
+	st.rankOf = make([]int32, len(st.values))
+	for r, i := range st.byValue {
+		st.rankOf[i] = int32(r)
 	}
 }
 
@@ -463,6 +596,7 @@ func (x *Index) apply(ctx context.Context, changes []store.AuditChange) error {
 		x.st.remove(id)
 	}
 	x.st.vocab.sortReversed()
+	x.st.sortValues()
 	return nil
 }
 

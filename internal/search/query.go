@@ -9,6 +9,7 @@ import (
 
 	"github.com/kette-org/kette/internal/catalog"
 	"github.com/kette-org/kette/internal/errs"
+	"github.com/kette-org/kette/internal/search/german"
 	"github.com/kette-org/kette/internal/taxonomy"
 )
 
@@ -143,4 +144,31 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n]) + "…"
+}
+
+// Terms lists, for every word of text, the indexed stems it matches (exactly, as the head of a compound or
+// as a typo) the way Search looks them up; a word with no stems finds nothing. A benchmark uses it to ask
+// another engine the same question.
+func (x *Index) Terms(text string) [][]string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	words := analyzeQuery(x.st.vocab, text)
+	out := make([][]string, len(words))
+	for i, w := range words {
+		out[i] = []string{}
+		for _, m := range w.terms {
+			out[i] = append(out[i], x.st.vocab.terms[m.term])
+		}
+	}
+	return out
+}
+
+// Analyze is the text analysis of the index: the stems of the words of text, in order, as a document's
+// title or body is indexed.
+func Analyze(text string) []string {
+	words := german.Words(text)
+	for i, w := range words {
+		words[i] = german.Stem(w)
+	}
+	return words
 }

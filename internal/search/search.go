@@ -6,7 +6,8 @@
 // What is done by libraries and what by hand:
 //
 //   - Postings and filters are roaring bitmaps (github.com/RoaringBitmap/roaring/v2): filters are ANDed
-//     bitmaps, and a facet count is one AndCardinality, which is what keeps broad queries with facets fast.
+//     bitmaps; facets of large results are AndCardinality per value, of smaller ones counted from dense
+//     per-document arrays (facetCounts says when which), which is what keeps broad queries with facets fast.
 //   - Distance uses an R-tree (github.com/tidwall/rtree) for radius searches.
 //   - Public holidays per Land come from github.com/rickar/cal/v2 (see hours.go).
 //   - Text analysis (folding, stop words, Snowball stemming) is package german.
@@ -26,12 +27,15 @@
 package search
 
 import (
+	"cmp"
 	"container/heap"
 	"fmt"
 	"math"
-	"sort"
+	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -72,14 +76,41 @@ func (x *Index) Search(q Query) (Result, error) {
 	for _, w := range words {
 		cand.And(w.docs(st.vocab))
 	}
-	res := Result{Total: int(cand.GetCardinality()), Facets: st.facetCounts(cand)}
+	total := cand.GetCardinality()
+	res := Result{Total: int(total)}
+	// A large result counts its facets on a second core while this one scores and ranks.
+	var wg sync.WaitGroup
+	if total >= parallelFrom {
+		wg.Go(func() { res.Facets = st.facetCounts(cand) })
+	} else {
+		res.Facets = st.facetCounts(cand)
+	}
 	var scores []float32
 	if len(words) > 0 {
 		scores = x.scores(st, words, cand)
 		defer x.scratch.Put(&scores)
 	}
 	res.Hits = st.rank(&q, cand, scores, words)
+	wg.Wait()
 	return res, nil
+}
+
+// parallelFrom is the result size from which facets are counted in parallel with ranking: below it, starting a
+// goroutine costs more than it saves.
+const parallelFrom = 50_000
+
+// eachMany calls fn with the documents of b in ascending order, a few hundred at a time: much cheaper per
+// document than Iterate's callback or an Iterator's HasNext/Next.
+func eachMany(b *roaring.Bitmap, fn func(ids []uint32)) {
+	it := b.ManyIterator()
+	var buf [256]uint32
+	for {
+		n := it.NextMany(buf[:])
+		if n == 0 {
+			return
+		}
+		fn(buf[:n])
+	}
 }
 
 // filter is the bitmap of the documents that pass every filter of q.
@@ -138,37 +169,41 @@ func (st *state) keep(c *roaring.Bitmap, q *Query) {
 		}
 	}
 	var drop []uint32
-	c.Iterate(func(id uint32) bool {
-		d := st.docs[id]
-		if q.AgeMonths != nil && !d.fitsAge(int32(*q.AgeMonths)) {
-			drop = append(drop, id)
-		} else if q.OpenNow && !d.hours.openAt(q.Now, holiday(d.land)) {
-			drop = append(drop, id)
+	eachMany(c, func(ids []uint32) {
+		for _, id := range ids {
+			if q.AgeMonths != nil && !st.fitsAge(id, int32(*q.AgeMonths)) {
+				drop = append(drop, id)
+			} else if q.OpenNow {
+				if d := st.docs[id]; !d.hours.openAt(q.Now, holiday(d.land)) {
+					drop = append(drop, id)
+				}
+			}
 		}
-		return true
 	})
-	for _, id := range drop {
-		c.Remove(id)
-	}
+	c.AndNot(roaring.BitmapOf(drop...))
 }
 
-func (d *doc) fitsAge(m int32) bool {
-	return (d.minAge < 0 || d.minAge <= m) && (d.maxAge < 0 || m <= d.maxAge)
+// fitsAge reads the dense age arrays: the age filter runs over every candidate.
+func (st *state) fitsAge(id uint32, m int32) bool {
+	lo, hi := st.minAges[id], st.maxAges[id]
+	return (lo < 0 || lo <= m) && (hi < 0 || m <= hi)
 }
 
 // within is the bitmap of documents with a location within km of the point.
 func (st *state) within(lat, lon, km float64) *roaring.Bitmap {
 	dLat := km / 111.2
 	dLon := km / (111.2 * math.Max(math.Cos(lat*math.Pi/180), 0.01))
-	out := roaring.New()
+	var ids []uint32
 	st.geo.Search([2]float64{lon - dLon, lat - dLat}, [2]float64{lon + dLon, lat + dLat},
 		func(min, _ [2]float64, id uint32) bool {
 			if haversine(lat, lon, min[1], min[0]) <= km {
-				out.Add(id)
+				ids = append(ids, id)
 			}
 			return true
 		})
-	return out
+	// The R-tree yields ids in no order; sorted, they are appended to the bitmap instead of inserted.
+	slices.Sort(ids)
+	return roaring.BitmapOf(ids...)
 }
 
 func haversine(lat1, lon1, lat2, lon2 float64) float64 {
@@ -198,45 +233,144 @@ func uuidStrings[T fmt.Stringer](ids []T) []string {
 	return out
 }
 
-// facetCounts counts the values of every dimension among the hits; values without hits are left out. A small
-// result is counted document by document; a large one with one AndCardinality per value, which is what
-// roaring bitmaps do fastest.
+// facetCounts counts the values of every dimension among the hits; values without hits are left out. A result
+// of less than a tenth of the documents is counted document by document (countMasked). A larger one is
+// counted per dimension: the small dimensions with one AndCardinality per value, which is what roaring
+// bitmaps do fastest; Kommune and Sozialraum, with thousands of values of few documents each, from the dense
+// per-document arrays — over the hits, or, when the hits are most documents, over the others, subtracted
+// from the counts of all.
 func (st *state) facetCounts(c *roaring.Bitmap) map[string][]FacetCount {
 	out := make(map[string][]FacetCount, 12)
-	if c.IsEmpty() {
+	n := c.GetCardinality()
+	if n == 0 {
 		return out
 	}
 	counts := make([]int32, len(st.values))
-	if c.GetCardinality() < uint64(4*len(st.values)) {
-		c.Iterate(func(id uint32) bool {
-			for _, fv := range st.docs[id].in {
-				counts[fv.index]++
-			}
-			return true
-		})
+	if n < st.alive.GetCardinality()/maskedShare {
+		st.countMasked(c, counts)
 	} else {
-		for i, fv := range st.values {
-			counts[i] = int32(c.AndCardinality(fv.docs))
-		}
+		st.countLarge(c, n, counts)
 	}
+	if len(st.byValue) != len(st.values) { // not yet sorted: cannot happen after Build and Refresh
+		for i, n := range counts {
+			if n > 0 {
+				fv := st.values[i]
+				out[fv.dim] = append(out[fv.dim], FacetCount{Value: fv.value, Count: int(n)})
+			}
+		}
+		for _, fc := range out {
+			sortCounts(fc)
+		}
+		return out
+	}
+	// The order of sortCounts, with the rank of each value in byValue instead of comparing strings.
+	perDim := make(map[string][]int32, 12)
 	for i, n := range counts {
 		if n > 0 {
-			fv := st.values[i]
-			out[fv.dim] = append(out[fv.dim], FacetCount{Value: fv.value, Count: int(n)})
+			perDim[st.values[i].dim] = append(perDim[st.values[i].dim], int32(i))
 		}
 	}
-	for _, fc := range out {
-		sortCounts(fc)
+	for dim, ids := range perDim {
+		slices.SortFunc(ids, func(a, b int32) int {
+			if c := cmp.Compare(counts[b], counts[a]); c != 0 {
+				return c
+			}
+			return cmp.Compare(st.rankOf[a], st.rankOf[b])
+		})
+		fc := make([]FacetCount, len(ids))
+		for j, i := range ids {
+			fc[j] = FacetCount{Value: st.values[i].value, Count: int(counts[i])}
+		}
+		out[dim] = fc
 	}
 	return out
 }
 
-func sortCounts(c []FacetCount) {
-	sort.Slice(c, func(i, j int) bool {
-		if c[i].Count != c[j].Count {
-			return c[i].Count > c[j].Count
+// Results smaller than 1/maskedShare of all documents count their facets document by document from the
+// dense masks and place arrays; larger ones with one AndCardinality per small value, whose cost grows with
+// the number of documents rather than of hits. The share is measured: about where both cost the same.
+const maskedShare = 10
+
+// countMasked counts the facets of c document by document: the small dimensions from the bit masks, the
+// places from their arrays.
+func (st *state) countMasked(c *roaring.Bitmap, counts []int32) {
+	w := st.maskWords
+	byBit := make([]int32, len(st.valueOf))
+	eachMany(c, func(ids []uint32) {
+		for _, id := range ids {
+			for i, m := range st.masks[int(id)*w : (int(id)+1)*w] {
+				for m != 0 {
+					byBit[i*64+bits.TrailingZeros64(m)]++
+					m &= m - 1
+				}
+			}
 		}
-		return c[i].Value < c[j].Value
+	})
+	for b, n := range byBit {
+		counts[st.valueOf[b]] += n
+	}
+	st.countPlaces(c, counts, 1)
+}
+
+func placeDim(dim string) bool { return dim == DimKommune || dim == DimArea }
+
+func (st *state) countLarge(c *roaring.Bitmap, n uint64, counts []int32) {
+	for i, fv := range st.values {
+		if !placeDim(fv.dim) {
+			counts[i] = int32(c.AndCardinality(fv.docs))
+		}
+	}
+	if n <= st.alive.GetCardinality()/2 {
+		st.countPlaces(c, counts, 1)
+		return
+	}
+	st.countPlaces(roaring.AndNot(st.alive, c), counts, -1)
+	for i, fv := range st.values {
+		if placeDim(fv.dim) {
+			counts[i] += int32(fv.docs.GetCardinality())
+		}
+	}
+}
+
+// countPlaces adds sign for every Kommune and Sozialraum of the documents of c.
+func (st *state) countPlaces(c *roaring.Bitmap, counts []int32, sign int32) {
+	eachMany(c, func(ids []uint32) {
+		for _, id := range ids {
+			if v := st.kommuneOf[id]; v >= 0 {
+				counts[v] += sign
+			}
+			if v := st.areaOf[id]; v >= 0 {
+				counts[v] += sign
+			}
+			if v := st.areaOf2[id]; v >= 0 {
+				counts[v] += sign
+			}
+		}
+	})
+	if st.moreAreas.IsEmpty() {
+		return
+	}
+	// The further Sozialräume of the few documents in more than two.
+	roaring.And(c, st.moreAreas).Iterate(func(id uint32) bool {
+		areas := 0
+		for _, v := range st.docs[id].in {
+			if st.values[v].dim == DimArea {
+				if areas >= 2 {
+					counts[v] += sign
+				}
+				areas++
+			}
+		}
+		return true
+	})
+}
+
+func sortCounts(c []FacetCount) {
+	slices.SortFunc(c, func(a, b FacetCount) int {
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
+		}
+		return strings.Compare(a.Value, b.Value)
 	})
 }
 
@@ -322,35 +456,52 @@ func (x *Index) scores(st *state, words []queryWord, cand *roaring.Bitmap) []flo
 	} else {
 		s = make([]float32, n)
 	}
+	avgT, avgB := st.avgLens()
+	normT, normB := norms(avgT, st.maxTitleLen), norms(avgB, st.maxBodyLen)
 	for _, w := range words {
 		for _, m := range w.terms {
-			st.addScores(s, m, cand)
+			p := st.vocab.postings[m.term]
+			wt := m.weight * st.idf(p)
+			// Title and body are walked separately, each in document order alongside its frequency exceptions.
+			st.addField(s, p, roaring.And(p.title, cand), wt*weightTitle, avgT, st.titleLens, normT, 8)
+			st.addField(s, p, roaring.And(p.body, cand), wt*weightBody, avgB, st.bodyLens, normB, 0)
 		}
 	}
 	return s
 }
 
-func (st *state) addScores(s []float32, m match, cand *roaring.Bitmap) {
-	p := st.vocab.postings[m.term]
-	w := m.weight * st.idf(p)
-	avgT, avgB := st.avgLens()
-	// Title and body are walked separately, so a document's frequencies need no Contains lookups.
-	st.addField(s, p, roaring.And(p.title, cand), w*weightTitle, avgT, func(d *doc) uint16 { return d.titleLen }, 8)
-	st.addField(s, p, roaring.And(p.body, cand), w*weightBody, avgB, func(d *doc) uint16 { return d.bodyLen }, 0)
+// norms is the BM25 term-frequency part of a single occurrence by field length, up to maxLen (at most 4096).
+func norms(avg float64, maxLen uint16) []float64 {
+	norm := make([]float64, int(min(maxLen, 4096))+1)
+	for l := range norm {
+		norm[l] = bm25(1, uint16(l), avg)
+	}
+	return norm
 }
 
-func (st *state) addField(s []float32, p *posting, in *roaring.Bitmap, w, avg float64, length func(*doc) uint16, shift uint) {
-	it := in.Iterator()
-	for it.HasNext() {
-		id := it.Next()
-		tf := 1
-		if len(p.tf) > 0 {
-			if v, ok := p.tf[id]; ok {
-				tf = int(v>>shift) & 0xff
+// addField adds w times the BM25 term-frequency part of one field to the score of every document of in. The
+// part for a single occurrence depends only on the field's length, so it comes from a table per query; the
+// few documents with more occurrences are computed.
+func (st *state) addField(s []float32, p *posting, in *roaring.Bitmap, w, avg float64, lens []uint16, norm []float64, shift uint) {
+	tf := p.tf
+	eachMany(in, func(ids []uint32) {
+		for _, id := range ids {
+			for len(tf) > 0 && tf[0].doc < id {
+				tf = tf[1:]
 			}
+			l := lens[id]
+			var f float64
+			switch {
+			case len(tf) > 0 && tf[0].doc == id:
+				f = bm25(int(tf[0].counts>>shift)&0xff, l, avg)
+			case int(l) < len(norm):
+				f = norm[l]
+			default:
+				f = bm25(1, l, avg)
+			}
+			s[id] += float32(w * f)
 		}
-		s[id] += float32(w * bm25(tf, length(st.docs[id]), avg))
-	}
+	})
 }
 
 // bm25 is the term-frequency part of BM25 for a field of length l with average length avg.
@@ -364,7 +515,7 @@ func bm25(tf int, l uint16, avg float64) float64 {
 
 func (st *state) idf(p *posting) float64 {
 	n := float64(st.alive.GetCardinality())
-	df := float64(roaring.Or(p.title, p.body).GetCardinality())
+	df := float64(p.df)
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 
@@ -427,22 +578,31 @@ func (st *state) rank(q *Query, cand *roaring.Bitmap, scores []float32, words []
 	}
 	h := make(worstFirst, 0, k)
 	cosLat := math.Cos(q.Lat * math.Pi / 180)
-	cand.Iterate(func(id uint32) bool {
-		d := st.docs[id]
-		r := ranked{id: id, distance: -1, confirmed: d.confirmed}
-		if scores != nil {
-			r.score = math.Round(float64(scores[id])*100) / 100
+	eachMany(cand, func(ids []uint32) {
+		for _, id := range ids {
+			r := ranked{id: id, distance: -1}
+			if scores != nil {
+				raw := float64(scores[id])
+				// Once the heap is full, a score below its worst by more than the rounding cannot enter it.
+				if len(h) == k && raw < h[0].score-0.0051 {
+					continue
+				}
+				r.score = math.Round(raw*100) / 100
+				if len(h) == k && r.score < h[0].score {
+					continue
+				}
+			}
+			r.confirmed = st.confirmed[id]
+			if q.HasPoint {
+				r.distance = st.docs[id].approxDistance(q.Lat, q.Lon, cosLat)
+			}
+			if len(h) < k {
+				heap.Push(&h, r)
+			} else if better(r, h[0]) {
+				h[0] = r
+				heap.Fix(&h, 0)
+			}
 		}
-		if q.HasPoint {
-			r.distance = d.approxDistance(q.Lat, q.Lon, cosLat)
-		}
-		if len(h) < k {
-			heap.Push(&h, r)
-		} else if better(r, h[0]) {
-			h[0] = r
-			heap.Fix(&h, 0)
-		}
-		return true
 	})
 	sorted := make([]ranked, len(h))
 	for i := len(h) - 1; i >= 0; i-- {

@@ -253,12 +253,25 @@ func testFilters(t *testing.T, w *world) {
 	})
 }
 
+// testFacets checks every facet count against the search filtered by that value, for a small result (counted
+// document by document), a middle one and one of most documents (counted per value, places over the non-hits).
 func testFacets(t *testing.T, w *world) {
-	base := search.Query{Text: "Eltern", Phases: []string{"age_0_3"}}
-	res := w.search(t, base)
-	if res.Total == 0 {
-		t.Fatal("no hits to count facets of")
+	all := w.search(t, search.Query{}).Total
+	for i, base := range []search.Query{
+		{Text: "Hebamme", HasPoint: true, Lat: 52.3759, Lon: 9.7320, RadiusKm: 10},
+		{Phases: []string{"age_0_3"}},
+		{},
+	} {
+		res := w.search(t, base)
+		if res.Total == 0 || i == 0 && res.Total*10 >= all {
+			t.Fatalf("%q %v: %d of %d offers, want a few but not none", base.Text, base.Phases, res.Total, all)
+		}
+		checkFacets(t, w, base, res)
 	}
+}
+
+func checkFacets(t *testing.T, w *world, base search.Query, res search.Result) {
+	t.Helper()
 	for _, dim := range []string{search.DimField, search.DimLanguage, search.DimTargetGroup, search.DimCost,
 		search.DimOrganizationKind, search.DimKommune, search.DimArea, search.DimDelivery, search.DimAccess} {
 		if len(res.Facets[dim]) == 0 {

@@ -11,14 +11,47 @@ import (
 )
 
 // posting is where a term occurs: in titles, in bodies, and its frequency where it is above one (most words
-// occur once in a short text, so a map of the exceptions is far smaller than a count per posting).
+// occur once in a short text, so a list of the exceptions is far smaller than a count per posting).
 type posting struct {
 	title, body *roaring.Bitmap
-	tf          map[uint32]uint16 // docID → title count << 8 | body count, only where one of them is above 1
+	// tf are the documents where the term occurs more than once in the title or the body, sorted by
+	// document id, so that scoring walks it alongside the hits in order instead of looking each hit up.
+	tf []termFreq
+	// df is the number of documents with the term in title or body (|title ∪ body|), kept by indexText and
+	// clear, so that a query need not count it from the bitmaps for every term it matches.
+	df int
+}
+
+// termFreq is a document's title count << 8 | body count.
+type termFreq struct {
+	doc    uint32
+	counts uint16
+}
+
+// findTF is the position of doc in p.tf, or where it would go.
+func (p *posting) findTF(doc uint32) (int, bool) {
+	i := sort.Search(len(p.tf), func(i int) bool { return p.tf[i].doc >= doc })
+	return i, i < len(p.tf) && p.tf[i].doc == doc
+}
+
+func (p *posting) setTF(doc uint32, counts uint16) {
+	i, ok := p.findTF(doc)
+	if ok {
+		p.tf[i].counts = counts
+		return
+	}
+	p.tf = slices.Insert(p.tf, i, termFreq{doc, counts})
+}
+
+func (p *posting) dropTF(doc uint32) {
+	if i, ok := p.findTF(doc); ok {
+		p.tf = slices.Delete(p.tf, i, i+1)
+	}
 }
 
 func (p *posting) counts(d uint32) (title, body int) {
-	if v, ok := p.tf[d]; ok {
+	if i, ok := p.findTF(d); ok {
+		v := p.tf[i].counts
 		return int(v >> 8), int(v & 0xff)
 	}
 	if p.title.Contains(d) {
