@@ -13,6 +13,7 @@ import (
 
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/indicator"
 	"github.com/kette-org/kette/internal/search"
 	"github.com/kette-org/kette/internal/searchlog"
 	"github.com/kette-org/kette/internal/store"
@@ -27,6 +28,8 @@ type Deps struct {
 	Search *search.Index
 	// SearchLog records the searches without personal data; nil records nothing.
 	SearchLog *searchlog.Recorder
+	// Privacy is the minimum cell size of indicator values; zero is the default.
+	Privacy indicator.Privacy
 }
 
 type api struct {
@@ -82,6 +85,7 @@ func New(d Deps) http.Handler {
 	mux.HandleFunc("GET /api/v1/taxonomies", a.read(a.listTaxonomies))
 	mux.HandleFunc("POST /api/v1/validate/{entity}", a.validate)
 	a.chainRoutes(mux)
+	a.indicatorRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		// The catch-all matches every method: tell a wrong method (405) from an unknown path (404).
 		for _, m := range []string{http.MethodGet, http.MethodPost} {

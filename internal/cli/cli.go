@@ -43,6 +43,8 @@ Befehle:
   user add   Benutzerkonto anlegen (--email … --role … [--kommune AGS] [--land 03] [--organization ID …])
   import indicators DATEI  Indikatorwerte (CSV, GENESIS-CSV, XLSX) einlesen; nichts wird übernommen, wenn ein Fehler auftritt
   token add  API-Schlüssel für ein Benutzerkonto anlegen und einmal ausgeben (--email … [--name …])
+  bench search  Suche messen: Index, Suchen im Prozess und über HTTP, Vergleich mit PostgreSQL
+             (--db … [--postgres DSN] [--json] [--queries N] [--http-duration 10s])
   version    Version ausgeben
 
 Optionen je Befehl: kette <Befehl> -h
@@ -71,6 +73,8 @@ func Run(ctx context.Context, env Env) int {
 		err = tokenAdd(ctx, env, args)
 	case "import":
 		err = importCmd(ctx, env, args)
+	case "bench":
+		err = benchCmd(ctx, env, args)
 	case "version", "--version", "-version":
 		fmt.Fprintln(env.Stdout, "kette", env.Version)
 		return 0

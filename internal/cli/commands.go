@@ -17,6 +17,7 @@ import (
 	"github.com/kette-org/kette/internal/generate"
 	"github.com/kette-org/kette/internal/housekeeping"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/indicator"
 	"github.com/kette-org/kette/internal/mail"
 	"github.com/kette-org/kette/internal/oidc"
 	"github.com/kette-org/kette/internal/search"
@@ -24,12 +25,22 @@ import (
 	"github.com/kette-org/kette/internal/server"
 	"github.com/kette-org/kette/internal/store"
 	"github.com/kette-org/kette/internal/tenant"
+	"github.com/kette-org/kette/internal/web"
 )
 
 func serve(ctx context.Context, env Env, args []string) error {
-	cfg, err := parse(env, "serve", args, "db", "addr", "demo", "migrate", "log", "oidc", "mail", "freshness", "site")
+	cfg, err := parse(env, "serve", args, "db", "addr", "demo", "migrate", "log", "oidc", "mail", "freshness", "site", "map", "privacy")
 	if err != nil {
 		return err
+	}
+	tiles := web.Tiles{URL: cfg.TileURL, Attribution: cfg.TileAttribution, AttributionURL: cfg.TileAttributionURL}
+	if _, err := tiles.Origin(); err != nil { // a wrong --tile-url is said before anything starts
+		fmt.Fprintln(env.Stderr, "Fehler:", err)
+		return errUsage
+	}
+	if cfg.MinCell < 1 { // 0 would show every small count; said before anything starts
+		fmt.Fprintln(env.Stderr, "Fehler: --min-cell muss mindestens 1 sein.")
+		return errUsage
 	}
 	log := newLogger(cfg, env.Stderr)
 	s, err := openStore(ctx, cfg, log)
@@ -94,7 +105,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	h, err := server.Handler(server.Deps{Store: s, I18n: bundle, Log: log, Version: env.Version, Search: idx, SearchLog: searches,
-		OIDC: sso, Mail: mails, Freshness: freshCfg})
+		OIDC: sso, Mail: mails, Freshness: freshCfg,
+		Tiles: tiles, Privacy: indicator.Privacy{MinCell: cfg.MinCell}})
 	if err != nil {
 		return errs.Wrap(err, "handler")
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/kette-org/kette/internal/api"
 	"github.com/kette-org/kette/internal/freshness"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/indicator"
 	"github.com/kette-org/kette/internal/oidc"
 	"github.com/kette-org/kette/internal/search"
 	"github.com/kette-org/kette/internal/searchlog"
@@ -42,12 +43,16 @@ type Deps struct {
 	Mail web.Mailer
 	// Freshness are the freshness rules the dashboard shows; zero is the default.
 	Freshness freshness.Config
+	// Tiles is the tile server of the interactive results map; zero is OpenStreetMap's.
+	Tiles web.Tiles
+	// Privacy is the minimum cell size of indicator values on pages, API and reports; zero is the default (3).
+	Privacy indicator.Privacy
 }
 
 // Handler builds the whole application.
 func Handler(d Deps) (http.Handler, error) {
 	pages, err := web.New(web.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search, SearchLog: d.SearchLog, OIDC: d.OIDC,
-		Mail: d.Mail, Freshness: d.Freshness})
+		Mail: d.Mail, Freshness: d.Freshness, Tiles: d.Tiles, Privacy: d.Privacy})
 	if err != nil {
 		return nil, fmt.Errorf("pages: %w", err)
 	}
@@ -56,7 +61,7 @@ func Handler(d Deps) (http.Handler, error) {
 		writeStatus(w, http.StatusOK, map[string]any{"status": "ok", "version": d.Version})
 	})
 	mux.HandleFunc("GET /readyz", readyz(d))
-	apiDeps := api.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search, SearchLog: d.SearchLog}
+	apiDeps := api.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search, SearchLog: d.SearchLog, Privacy: d.Privacy}
 	mux.Handle("/api/", api.New(apiDeps))
 	mux.Handle("/", pages)
 	// Errors of the middleware are answered by the door the request was for: JSON for the API, a page otherwise.

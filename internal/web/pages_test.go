@@ -412,7 +412,7 @@ func (d demoSite) language(t *testing.T) {
 		t.Errorf("Accept-Language fr: lang %q, want the German default", lang)
 	}
 	switcher := first(t, p.doc, "nav", "class", "langs")
-	if got := text(switcher); got != "Deutsch English" {
+	if got := text(switcher); got != "Deutsch English Türkçe العربية Українська Русский" {
 		t.Errorf("language switcher %q", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kette-org/kette/internal/errs"
+	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/portal"
 	"github.com/kette-org/kette/internal/region"
 	"github.com/kette-org/kette/internal/tenant"
@@ -180,6 +181,9 @@ type legalView struct {
 	Paragraphs []string
 	Feedback   bool
 	Action     string
+	// German is set when the text is shown in German on a page in another language: the Kommune's own text,
+	// or the one in Leichte Sprache, which is German by definition.
+	German bool
 }
 
 func (s *server) legal(l legalPage) pageFunc {
@@ -196,10 +200,12 @@ func (s *server) legalData(r *http.Request, lang string, l legalPage) legalView 
 		text = l.text(p)
 		action = v.Prefix + "/barrierefreiheit"
 	}
+	german := lang != i18n.Default && strings.TrimSpace(text) != ""
 	if strings.TrimSpace(text) == "" {
 		text = loc.T(l.defaultID)
+		german = lang != i18n.Default && (l.path == "leichte-sprache" || !s.i18n.Has(lang, l.defaultID))
 	}
-	d := legalView{form: s.newForm(r, lang, l.titleID), Feedback: l.path == "barrierefreiheit", Action: action}
+	d := legalView{form: s.newForm(r, lang, l.titleID), Feedback: l.path == "barrierefreiheit", Action: action, German: german}
 	d.Crumbs = s.trail(lang, crumb{Name: d.Title})
 	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
 		if para = strings.TrimSpace(para); para != "" {

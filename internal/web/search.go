@@ -29,7 +29,7 @@ const offerLangParam = "sprache"
 
 // searchRoutes registers the public search and the coordinators' view of the search log.
 func (s *server) searchRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /angebote", s.page(s.searchPage))
+	mux.HandleFunc("GET /angebote", s.allowTiles(s.page(s.searchPage)))
 	mux.HandleFunc("GET /verwaltung/kommunen/{ags}/suchanfragen", s.page(s.searchLogPage))
 }
 
@@ -165,6 +165,9 @@ func (s *server) searchPage(r *http.Request, lang string) (string, any, error) {
 		d.Results = append(d.Results, sr)
 	}
 	d.Map = newResultMap(found, first, p, l)
+	if d.Map != nil && s.tileOrigin != "" {
+		d.Map.Live = s.liveMap()
+	}
 	return "search", d, nil
 }
 
@@ -298,13 +301,31 @@ type resultMap struct {
 	ViewBox, Title string
 	Dots           []mapDot
 	You            *mapDot
+	// Live is set when Leaflet is built in: static/map.js then offers the interactive map of the same dots.
+	Live *liveMap
 }
 
 type mapDot struct {
 	X, Y       string
+	Lat, Lon   string // for the interactive map
 	N          int
 	Href, Name string
 }
+
+// liveMap is what static/map.js needs to open the interactive map: our own copies of Leaflet, loaded only when
+// the visitor asks for the map, and the tile server with its credit.
+type liveMap struct {
+	Script, JS, CSS                    string
+	Tiles, Attribution, AttributionURL string
+}
+
+func (s *server) liveMap() *liveMap {
+	return &liveMap{Script: s.static.url("map.js"), JS: s.static.url(leafletJS), CSS: s.static.url(leafletCSS),
+		Tiles: s.tiles.URL, Attribution: s.tiles.Attribution, AttributionURL: s.tiles.AttributionURL}
+}
+
+// latLon writes a coordinate with five decimals (about a metre), as the map script reads it.
+func latLon(v float64) string { return strconv.FormatFloat(v, 'f', 5, 64) }
 
 // newResultMap projects the results' locations; without any located result there is no map.
 func newResultMap(found []search.Found, first int, p search.Params, l *i18n.Localizer) *resultMap {
@@ -337,12 +358,12 @@ func newResultMap(found []search.Found, first int, p search.Params, l *i18n.Loca
 		for _, loc := range f.Doc.Locations {
 			x, y := proj.point(orb.Point{loc.Longitude, loc.Latitude})
 			m.Dots = append(m.Dots, mapDot{X: coord(x), Y: coord(y), N: first + i, Href: "/angebote/" + f.Doc.Offer.ID.String(),
-				Name: f.Doc.Offer.Name})
+				Name: f.Doc.Offer.Name, Lat: latLon(loc.Latitude), Lon: latLon(loc.Longitude)})
 		}
 	}
 	if p.Query.HasPoint {
 		x, y := proj.point(orb.Point{p.Query.Lon, p.Query.Lat})
-		m.You = &mapDot{X: coord(x), Y: coord(y), Name: l.T("search.map.you")}
+		m.You = &mapDot{X: coord(x), Y: coord(y), Name: l.T("search.map.you"), Lat: latLon(p.Query.Lat), Lon: latLon(p.Query.Lon)}
 	}
 	return m
 }

@@ -8,35 +8,47 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"sort"
+	"strings"
 )
 
+// staticFS is the whole static directory, so the Leaflet files `make assets` copies into static/vendor/ are
+// embedded when they are there and the build still compiles when they are not.
+//
 //go:embed static
 var staticFS embed.FS
 
-// staticFiles are the embedded assets, addressed as /static/<version>/<file>: the version is a hash of all
+// Leaflet's files as `make assets` places them; leaflet.css finds its images in vendor/leaflet/images/.
+const (
+	leafletJS  = "vendor/leaflet/leaflet.js"
+	leafletCSS = "vendor/leaflet/leaflet.css"
+)
+
+// staticFiles are the embedded assets, addressed as /static/<version>/<path>: the version is a hash of all
 // files, so the URL changes whenever an asset does and browsers may cache them for a year.
 type staticFiles struct {
 	version string
-	files   map[string][]byte
+	files   map[string][]byte // by path below static/, e.g. "kette.css", "vendor/leaflet/leaflet.js"
 }
 
-func loadStatic() (*staticFiles, error) {
-	names, err := fs.Glob(staticFS, "static/*")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
+// loadStatic reads every file below static/ of fsys (sorted by fs.WalkDir, so the version is stable).
+func loadStatic(fsys fs.FS) (*staticFiles, error) {
 	st := &staticFiles{files: map[string][]byte{}}
 	h := sha256.New()
-	for _, n := range names {
-		b, err := staticFS.ReadFile(n)
-		if err != nil {
-			return nil, err
+	err := fs.WalkDir(fsys, "static", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
-		st.files[path.Base(n)] = b
-		h.Write([]byte(n))
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		st.files[strings.TrimPrefix(name, "static/")] = b
+		h.Write([]byte(name))
 		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	st.version = hex.EncodeToString(h.Sum(nil))[:12]
 	return st, nil
@@ -45,7 +57,13 @@ func loadStatic() (*staticFiles, error) {
 // url is the address of a static file.
 func (st *staticFiles) url(name string) string { return "/static/" + st.version + "/" + name }
 
-// serveStatic answers /static/<version>/<file>. An outdated version still gets the current file, but without
+// hasLeaflet reports whether Leaflet was built into the binary (make assets); without it the results map stays
+// the server-drawn SVG.
+func (st *staticFiles) hasLeaflet() bool {
+	return st.files[leafletJS] != nil && st.files[leafletCSS] != nil
+}
+
+// serveStatic answers /static/<version>/<path>. An outdated version still gets the current file, but without
 // the long cache, so a page cached before a deployment keeps its styles.
 func (s *server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")

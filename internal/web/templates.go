@@ -58,7 +58,8 @@ func (s *server) loadTemplates() error {
 func (s *server) funcs(lang string) template.FuncMap {
 	l := s.i18n.For(lang)
 	tax := s.store.Taxonomies()
-	printer := message.NewPrinter(language.Make(lang))
+	// Digits stay Western (0–9) in Arabic too, like the postcodes, phone numbers and dates on the same page.
+	printer := message.NewPrinter(language.Make(lang + "-u-nu-latn"))
 	return template.FuncMap{
 		// t translates a message id; further arguments are pairs of template data ("Count", 3).
 		"t": func(id string, pairs ...any) string { return l.T(id, pairsMap(pairs)) },

@@ -14,12 +14,14 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Berlin without relying on the host's zoneinfo
 
 	"github.com/kette-org/kette/internal/auth"
 	"github.com/kette-org/kette/internal/freshness"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/indicator"
 	"github.com/kette-org/kette/internal/oidc"
 	"github.com/kette-org/kette/internal/search"
 	"github.com/kette-org/kette/internal/searchlog"
@@ -42,6 +44,10 @@ type Deps struct {
 	Freshness freshness.Config
 	// OIDC is the single sign-on of the Kommune's identity provider; nil offers local accounts only.
 	OIDC *oidc.Client
+	// Tiles is the tile server of the interactive results map; the zero value is OpenStreetMap's.
+	Tiles Tiles
+	// Privacy is the minimum cell size of indicator values (kette serve --min-cell); zero is the default.
+	Privacy indicator.Privacy
 }
 
 // defaultPageSize is the number of offers per page of a list.
@@ -67,6 +73,11 @@ type server struct {
 	mail      Mailer
 	freshness freshness.Config
 	oidc      *oidc.Client
+	tiles     Tiles
+	// tileOrigin is the tile host the results page's CSP allows; empty while Leaflet is not built in.
+	tileOrigin string
+	privacy    indicator.Privacy
+	imports    *importJobs // the indicator uploads being parsed or previewed, per user and Kommune
 }
 
 // New returns the handler of all pages.
@@ -100,7 +111,7 @@ func newServer(d Deps) (*server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: time zone: %w", err)
 	}
-	st, err := loadStatic()
+	st, err := loadStatic(staticFS)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +119,10 @@ func newServer(d Deps) (*server, error) {
 		pageSize: defaultPageSize, search: d.Search, searchLog: d.SearchLog, places: search.NewPlaceCache(d.Store, 0), auth: auth.NewService(d.Store), mail: d.Mail, oidc: d.OIDC}
 	if s.freshness = d.Freshness; s.freshness.RemindAfterMonths == 0 {
 		s.freshness = freshness.DefaultConfig()
+	}
+	s.privacy, s.imports = d.Privacy, newImportJobs()
+	if err := s.setupTiles(d.Tiles); err != nil {
+		return nil, err
 	}
 	if err := s.loadTemplates(); err != nil {
 		return nil, err
@@ -122,13 +137,14 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /sozialraeume/{id}", s.page(s.area))
 	mux.HandleFunc("GET /einrichtungen/{id}", s.page(s.organization))
 	mux.HandleFunc("GET /angebote/{id}", s.page(s.offer))
-	mux.HandleFunc("GET /static/{version}/{file}", s.serveStatic)
+	mux.HandleFunc("GET /static/{version}/{file...}", s.serveStatic)
 	s.sessionRoutes(mux)
 	s.ssoRoutes(mux)
 	s.portalRoutes(mux)
 	s.adminRoutes(mux)
 	s.searchRoutes(mux)
 	s.chainRoutes(mux)
+	s.indicatorRoutes(mux)
 	s.freshnessRoutes(mux)
 	mux.HandleFunc("/", s.notFound)
 	return mux
@@ -170,8 +186,18 @@ type withStatus struct {
 }
 
 // language picks the language of a request: ?lang= (remembered in a cookie), then the cookie, then
-// Accept-Language, German by default.
+// Accept-Language, German by default. The administration exists in the complete languages only (German,
+// English): there a visitor's Turkish, Arabic, Ukrainian or Russian gives way to the best complete language of
+// their browser, German by default, so that a page never mixes languages or directions.
 func (s *server) language(w http.ResponseWriter, r *http.Request) string {
+	lang := s.visitorLanguage(w, r)
+	if staffPage(r.URL.Path) && !s.i18n.Complete(lang) {
+		return s.i18n.MatchComplete(r.Header.Get("Accept-Language"))
+	}
+	return lang
+}
+
+func (s *server) visitorLanguage(w http.ResponseWriter, r *http.Request) string {
 	if q := r.URL.Query().Get("lang"); q != "" && slices.Contains(s.i18n.Languages(), q) {
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
@@ -181,6 +207,17 @@ func (s *server) language(w http.ResponseWriter, r *http.Request) string {
 		return c.Value
 	}
 	return s.i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+// staffPage reports whether a path belongs to the administration or the accounts of professionals (invitation,
+// password reset) rather than to the public site.
+func staffPage(path string) bool {
+	for _, p := range []string{"/verwaltung", "/einladung/", "/passwort-neu/", "/passwort-vergessen"} {
+		if path == p || strings.HasPrefix(path, strings.TrimSuffix(p, "/")+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // base is what the layout needs; every page's data embeds it.
@@ -216,7 +253,11 @@ func (s *server) newBase(r *http.Request, lang, title string) base {
 		b.User, b.CSRF = &p.User, p.CSRF
 	}
 	b.Portal, _, _, _ = s.currentPortal(r)
-	for _, code := range s.i18n.Languages() {
+	langs := s.i18n.Languages()
+	if staffPage(r.URL.Path) {
+		langs = s.i18n.CompleteLanguages() // the administration offers only what it can show
+	}
+	for _, code := range langs {
 		q := r.URL.Query()
 		q.Set("lang", code)
 		u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
