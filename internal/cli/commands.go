@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kette-org/kette/internal/auth"
+	"github.com/kette-org/kette/internal/chain"
 	"github.com/kette-org/kette/internal/config"
 	"github.com/kette-org/kette/internal/demo"
 	"github.com/kette-org/kette/internal/errs"
@@ -94,6 +95,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	snap, err := startChain(ctx, s, log)
+	if err != nil {
+		return err
+	}
 	searches := searchlog.New(s, log)
 	go searches.Run(ctx)
 	sso, err := singleSignOn(cfg)
@@ -104,7 +109,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, err := server.Handler(server.Deps{Store: s, I18n: bundle, Log: log, Version: env.Version, Search: idx, SearchLog: searches,
+	h, err := server.Handler(server.Deps{Store: s, I18n: bundle, Log: log, Version: env.Version, Search: idx, Chain: snap, SearchLog: searches,
 		OIDC: sso, Mail: mails, Freshness: freshCfg,
 		Tiles: tiles, Privacy: indicator.Privacy{MinCell: cfg.MinCell}})
 	if err != nil {
@@ -174,6 +179,19 @@ func startSearch(ctx context.Context, s *store.Store, log *slog.Logger) (*search
 	log.Info("search index built", "offers", idx.Len(), "duration", time.Since(start).Round(time.Millisecond))
 	go idx.Run(ctx, time.Second)
 	return idx, nil
+}
+
+// startChain builds the chain snapshot (the offers as the gap analysis of many Kommunen needs them) and keeps
+// it fresh from the change log every second, like the search index.
+func startChain(ctx context.Context, s *store.Store, log *slog.Logger) (*chain.Snapshot, error) {
+	start := time.Now()
+	snap := chain.NewSnapshot(chain.SnapshotOptions{Logger: log})
+	if err := snap.Build(ctx, s); err != nil {
+		return nil, errs.Wrap(err, "chain snapshot")
+	}
+	log.Info("chain snapshot built", "offers", snap.Len(), "duration", time.Since(start).Round(time.Millisecond))
+	go snap.Run(ctx, time.Second)
+	return snap, nil
 }
 
 func migrate(ctx context.Context, env Env, args []string) error {

@@ -21,7 +21,7 @@ import (
 // The PDFs use the core font Helvetica with the Windows-1252 encoding rather than an embedded TrueType font:
 // cp1252 holds every letter of German text (ä ö ü ß, „“, –, €), the file stays small and needs no font file
 // shipped in the binary. The few characters outside it are replaced first (→ by "->").
-var outside1252 = strings.NewReplacer("→", "->", "\u2009", " ", "\u202f", " ")
+var outside1252 = strings.NewReplacer("→", "->", "\u2009", " ", "\u202f", " ", "−", "-")
 
 type doc struct {
 	*fpdf.Fpdf
@@ -85,6 +85,7 @@ func Lueckenbericht(w io.Writer, a Analysis, l *i18n.Localizer) error {
 	d.choropleth(values)
 	d.heading(13, l.T("chainview.ranking.areas"))
 	d.bars(values)
+	d.need()
 
 	d.AddPage()
 	d.heading(13, l.T("chainview.gaps.heading"))
@@ -120,6 +121,7 @@ func Sozialraumprofil(w io.Writer, a Analysis, l *i18n.Localizer) error {
 	}
 	d.heading(13, l.T("chainview.map.gaps"))
 	d.choropleth(values)
+	d.need()
 	gaps := a.GapRows(l)
 	phases, fields := a.Phases(), a.Fields()
 	for _, ar := range a.Areas {
@@ -183,6 +185,48 @@ func Sozialraumprofil(w io.Writer, a Analysis, l *i18n.Localizer) error {
 		}
 	}
 	return finish(w, d)
+}
+
+// need shows the Bedarfsindex behind the analysis as the chain page does: the formula, how the z-scores and the
+// need weight are computed, and the chosen indicators with their weight, share, reading (polarity) and period.
+// Without an index it says that every Sozialraum weighs 1.
+func (d *doc) need() {
+	l, n := d.l, d.a.Matrix.Need
+	d.Ln(2)
+	d.heading(13, l.T("chainview.need.heading"))
+	if n == nil || len(n.Indicators) == 0 {
+		d.para(l.T("chainview.need.none"))
+		return
+	}
+	d.SetFont("Helvetica", "B", 10)
+	d.MultiCell(0, 5, d.tr(l.T("chainview.need.formula")+": "+n.Formula), "", "L", false)
+	d.Ln(1)
+	d.para(l.T("chainview.need.zscore"))
+	d.para(l.T("chainview.need.mapping", map[string]any{"Slope": d.num(n.Slope, 2), "Min": d.num(n.MinWeight, 1), "Max": d.num(n.MaxWeight, 1)}))
+	widths := []float64{50, 14, 28, 60, 28}
+	row := func(style string, cells ...string) {
+		d.SetFont("Helvetica", style, 8)
+		for i, c := range cells {
+			d.CellFormat(widths[i], 6, d.tr(clip(c, int(widths[i]/1.6))), "1", 0, "L", false, 0, "")
+		}
+		d.Ln(-1)
+	}
+	d.SetFont("Helvetica", "B", 9)
+	d.MultiCell(0, 5, d.tr(l.T("chainview.need.indicators")), "", "L", false)
+	row("B", l.T("chainview.col.indicator"), l.T("chainview.col.weight"), l.T("chainview.col.weight_share"), l.T("report.need.polarity"),
+		l.T("chainview.col.period"))
+	for _, ind := range n.Indicators {
+		polarity := l.T("report.need.higher_is_worse")
+		if ind.HigherIsBetter {
+			polarity = l.T("report.need.higher_is_better")
+		}
+		period := ind.Period
+		if period == "" {
+			period = l.T("chainview.need.no_period")
+		}
+		row("", ind.Name, d.num(ind.Weight, 1), d.num(ind.Share*100, 0)+" %", polarity, period)
+	}
+	d.Ln(3)
 }
 
 func finish(w io.Writer, d *doc) error {

@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,8 +11,11 @@ import (
 
 	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/kette-org/kette/internal/catalog"
+	"github.com/kette-org/kette/internal/chain"
 	"github.com/kette-org/kette/internal/demo"
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/report"
@@ -139,4 +143,71 @@ func squeeze(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// Both PDFs show the Bedarfsindex as the chain page does: the formula, and each chosen indicator with its
+// weight, share and reading (higher is worse or better), for the default index and for one chosen on the page
+// with an indicator where a higher value means less need.
+func TestReportsShowTheNeedFormula(t *testing.T) {
+	bundle, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	de := bundle.For("de")
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if err := demo.Load(ctx, s, nil); err != nil {
+			t.Fatal(err)
+		}
+		cat, err := s.ListIndicators(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chosen, err := chain.ParseSettings(url.Values{chain.ParamWeight + "sgb2_u15": {"3"}, chain.ParamWeight + "betreuung_u3": {"1,5"}}, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		date := catalog.DateOf(demo.ReferenceDate)
+		for name, set := range map[string]chain.Settings{"default": chain.DefaultSettings(), "chosen": chosen} {
+			a, err := report.LoadWith(ctx, s, tenant.System(), demo.GapHealthKommuneAGS, date, set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := a.Matrix.Need
+			if n == nil || len(n.Indicators) != len(set.NeedIndex) || n.Formula == "" {
+				t.Fatalf("%s: need %+v for %d weights", name, n, len(set.NeedIndex))
+			}
+			wants := []string{de.T("chainview.need.heading"), n.Formula}
+			better := false
+			for _, ind := range n.Indicators {
+				reading := de.T("report.need.higher_is_worse")
+				if ind.HigherIsBetter {
+					reading, better = de.T("report.need.higher_is_better"), true
+				}
+				wants = append(wants, ind.Name+number(ind.Weight, 1)+number(ind.Share*100, 0)+"%"+reading)
+			}
+			if name == "chosen" && !better {
+				t.Fatal("the chosen index has no indicator where higher is better")
+			}
+			for report, write := range map[string]func(*bytes.Buffer) error{
+				"Lückenbericht":    func(b *bytes.Buffer) error { return report.Lueckenbericht(b, a, de) },
+				"Sozialraumprofil": func(b *bytes.Buffer) error { return report.Sozialraumprofil(b, a, de) },
+			} {
+				var b bytes.Buffer
+				if err := write(&b); err != nil {
+					t.Fatalf("%s: %v", report, err)
+				}
+				text := pdfText(t, b.Bytes())
+				for _, want := range wants {
+					if !strings.Contains(text, squeeze(strings.ReplaceAll(want, "−", "-"))) {
+						t.Errorf("%s (%s index) does not show %q", report, name, want)
+					}
+				}
+			}
+		}
+	})
+}
+
+// number writes v in German as the report does (0,5; 1.240).
+func number(v float64, decimals int) string {
+	return message.NewPrinter(language.German).Sprintf("%.*f", decimals, v)
 }

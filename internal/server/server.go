@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/gzhttp"
 
 	"github.com/kette-org/kette/internal/api"
+	"github.com/kette-org/kette/internal/chain"
 	"github.com/kette-org/kette/internal/freshness"
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/indicator"
@@ -35,6 +36,8 @@ type Deps struct {
 	Version string
 	// Search is the public search index; nil serves no search (tests of other doors).
 	Search *search.Index
+	// Chain is the in-memory chain snapshot, kept fresh like Search; nil analyses read the store.
+	Chain *chain.Snapshot
 	// SearchLog records the public searches; nil records nothing.
 	SearchLog *searchlog.Recorder
 	// OIDC is the single sign-on client; nil without an identity provider.
@@ -52,7 +55,7 @@ type Deps struct {
 // Handler builds the whole application.
 func Handler(d Deps) (http.Handler, error) {
 	pages, err := web.New(web.Deps{Store: d.Store, I18n: d.I18n, Log: d.Log, Search: d.Search, SearchLog: d.SearchLog, OIDC: d.OIDC,
-		Mail: d.Mail, Freshness: d.Freshness, Tiles: d.Tiles, Privacy: d.Privacy})
+		Mail: d.Mail, Freshness: d.Freshness, Tiles: d.Tiles, Privacy: d.Privacy, Chain: d.Chain})
 	if err != nil {
 		return nil, fmt.Errorf("pages: %w", err)
 	}

@@ -104,7 +104,8 @@ func (s *Store) indicatorRegions(ctx context.Context, scope tenant.Scope, kommun
 		}
 		ref := kommuneRef(k)
 		reg.Only, reg.Kommunen = &ref, []indicator.KommuneRef{ref}
-		areas, err := s.listAreas(ctx, s.read, k.ID)
+		// Ended Areas too: values of past periods were measured on them.
+		areas, err := s.listAllAreas(ctx, s.read, k.ID)
 		if err != nil {
 			return reg, err
 		}

@@ -174,11 +174,23 @@ func (s *Store) CreateArea(ctx context.Context, scope tenant.Scope, actor audit.
 	})
 }
 
-// AreaUpload is what UpsertAreas did.
+// AreaUpload is what UpsertAreas did, or what an upload would do (PlanAreaSet).
 type AreaUpload struct {
 	Created, Updated int
 	// Relocated counts the locations whose Sozialraum changed.
 	Relocated int
+	// Ended are the Areas the upload retires: those of the Kommune a complete boundary set (ReplaceAreasFrom)
+	// leaves out, valid up to the day before it, by key.
+	Ended []EndedArea
+}
+
+// EndedArea is a Sozialraum a boundary set retires, with its last valid day.
+type EndedArea struct {
+	ID       uuid.UUID    `json:"id"`
+	Key      string       `json:"key"`
+	Name     string       `json:"name"`
+	LastDay  catalog.Date `json:"last_day"`
+	Children int          `json:"children"`
 }
 
 // UpsertAreas is UpsertAreasFrom with the new versions valid from today.
@@ -191,11 +203,46 @@ func (s *Store) UpsertAreas(ctx context.Context, scope tenant.Scope, actor audit
 // counts; its version goes up) and the one it replaces is kept in area_versions, valid up to the day before,
 // so analyses of earlier days still see the old boundaries; an Area sent unchanged stays as it is; any other is
 // created, valid from the day when the Kommune already had Areas (it is a change of the boundary set) and since
-// always for the Kommune's first set; Areas not named stay. A second upload on the day a version began corrects
+// always for the Kommune's first set; Areas not named stay (ReplaceAreasFrom retires them). A second upload on the day a version began corrects
 // that version (same version number) instead of keeping it for a single day; a day before it is refused. Then every location of the
 // Kommune gets its Area derived again. Either all Areas are saved or none. Sozialräume decide the planning of the
 // whole Kommune, so provider editors may not change them.
 func (s *Store) UpsertAreasFrom(ctx context.Context, scope tenant.Scope, actor audit.Actor, kommuneID uuid.UUID, areas []region.Area, from catalog.Date) (AreaUpload, error) {
+	return s.upsertAreas(ctx, scope, actor, kommuneID, areas, from, areaMode{})
+}
+
+// ReplaceAreasFrom is UpsertAreasFrom for a complete boundary set: the Kommune's Areas it leaves out end the
+// day before from (their valid_to is set; an analysis of an earlier day still sees them, one from that day on
+// does not; a retired Area sent again later comes back as a new version). ended are the keys of the Areas
+// the caller showed as ending (PlanAreaSet): when the upload would end others — someone changed the
+// Sozialräume in between — nothing is saved and the answer is a conflict. All or nothing.
+func (s *Store) ReplaceAreasFrom(ctx context.Context, scope tenant.Scope, actor audit.Actor, kommuneID uuid.UUID, areas []region.Area,
+	from catalog.Date, ended []string) (AreaUpload, error) {
+	return s.upsertAreas(ctx, scope, actor, kommuneID, areas, from, areaMode{complete: true, ended: ended, check: true})
+}
+
+// PlanAreaSet tells what ReplaceAreasFrom would do, without doing it: the same checks and counts, and the
+// Areas that would end. It runs the upload in a transaction that is rolled back, so the plan cannot differ
+// from what applying it does on the same data.
+func (s *Store) PlanAreaSet(ctx context.Context, scope tenant.Scope, actor audit.Actor, kommuneID uuid.UUID, areas []region.Area, from catalog.Date) (AreaUpload, error) {
+	return s.upsertAreas(ctx, scope, actor, kommuneID, areas, from, areaMode{complete: true, dryRun: true})
+}
+
+// areaMode says how upsertAreas treats the Areas an upload leaves out and whether it keeps what it did.
+type areaMode struct {
+	complete bool     // the upload is the whole boundary set: Areas left out end
+	dryRun   bool     // roll back: only the counts are wanted
+	check    bool     // ended must be exactly the keys that end
+	ended    []string // the keys the caller expects to end
+	// also runs in the same transaction after the upload (e.g. removing the pending upload it came from).
+	also func(tx *sql.Tx) error
+}
+
+// errDryRun rolls back the transaction of a plan.
+var errDryRun = errors.New("dry run")
+
+func (s *Store) upsertAreas(ctx context.Context, scope tenant.Scope, actor audit.Actor, kommuneID uuid.UUID, areas []region.Area,
+	from catalog.Date, mode areaMode) (AreaUpload, error) {
 	var res AreaUpload
 	if _, err := s.GetKommune(ctx, scope, kommuneID); err != nil {
 		return res, err
@@ -232,7 +279,7 @@ func (s *Store) UpsertAreasFrom(ctx context.Context, scope tenant.Scope, actor a
 	}
 	now := s.now().UTC()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		existing, err := s.listAreas(ctx, tx, kommuneID)
+		existing, err := s.listAllAreas(ctx, tx, kommuneID)
 		if err != nil {
 			return err
 		}
@@ -240,7 +287,7 @@ func (s *Store) UpsertAreasFrom(ctx context.Context, scope tenant.Scope, actor a
 		for _, e := range existing {
 			byKey[e.Key] = e
 		}
-		starts, err := s.areaStarts(ctx, tx, kommuneID)
+		starts, ends, err := s.areaStarts(ctx, tx, kommuneID)
 		if err != nil {
 			return err
 		}
@@ -272,11 +319,12 @@ func (s *Store) UpsertAreasFrom(ctx context.Context, scope tenant.Scope, actor a
 			if err != nil {
 				return errs.Wrap(err, "encode geometry")
 			}
-			if before.Name == a.Name && before.Children == c && string(oldGeo) == string(geos[i]) {
+			retired := ends[before.ID]
+			if retired == nil && before.Name == a.Name && before.Children == c && string(oldGeo) == string(geos[i]) {
 				a.ID, a.Version, a.UpdatedAt = before.ID, before.Version, before.UpdatedAt
 				continue // unchanged: no new version
 			}
-			kept, err := s.closeAreaVersion(ctx, tx, before, string(oldGeo), starts[before.ID], from, i)
+			kept, err := s.closeAreaVersion(ctx, tx, before, string(oldGeo), starts[before.ID], retired, from, i)
 			if err != nil {
 				return err
 			}
@@ -284,8 +332,10 @@ func (s *Store) UpsertAreasFrom(ctx context.Context, scope tenant.Scope, actor a
 			if !kept {
 				a.Version = before.Version // a correction on the version's first day: values measured on it still refer to it
 			}
+			// A retired Area sent again comes back from the upload's day on (valid_to cleared).
 			if _, err := tx.ExecContext(ctx, s.q(`UPDATE areas SET name = ?, geometry = ?, children_0_2 = ?, children_3_5 = ?,
-				children_6_9 = ?, children_10_15 = ?, children_16_20 = ?, version = ?, updated_at = ?, valid_from = ? WHERE id = ?`),
+				children_6_9 = ?, children_10_15 = ?, children_16_20 = ?, version = ?, updated_at = ?, valid_from = ?, valid_to = NULL
+				WHERE id = ?`),
 				a.Name, string(geos[i]), c.Age0to2, c.Age3to5, c.Age6to9, c.Age10to15, c.Age16to20, a.Version, now, from.Time(), a.ID); err != nil {
 				return errs.Wrap(err, "update area")
 			}
@@ -295,13 +345,80 @@ func (s *Store) UpsertAreasFrom(ctx context.Context, scope tenant.Scope, actor a
 			}
 			res.Updated++
 		}
+		if mode.complete {
+			if res.Ended, err = s.retireAreas(ctx, tx, actor, kommuneID, existing, seen, starts, ends, from); err != nil {
+				return err
+			}
+		}
+		if mode.check {
+			var keys []string
+			for _, e := range res.Ended {
+				keys = append(keys, e.Key)
+			}
+			if !slices.Equal(keys, sortedKeys(mode.ended)) {
+				return errs.E(errs.Conflict, "areaupload.changed")
+			}
+		}
 		res.Relocated, err = s.relocate(ctx, tx, actor, kommuneID)
-		return err
+		if err != nil {
+			return err
+		}
+		if mode.also != nil {
+			if err := mode.also(tx); err != nil {
+				return err
+			}
+		}
+		if mode.dryRun {
+			return errDryRun
+		}
+		return nil
 	})
+	if mode.dryRun && errors.Is(err, errDryRun) {
+		return res, nil
+	}
 	if err != nil {
 		return AreaUpload{}, err
 	}
 	return res, nil
+}
+
+// retireAreas ends the current Areas of a Kommune an upload left out (kept are the keys it sent): each stays
+// valid up to the day before from. An Area already retired keeps its end; one whose version began after the
+// day before from cannot end before it began, which is refused with a message on the upload's date. The
+// result is ordered by key.
+func (s *Store) retireAreas(ctx context.Context, tx *sql.Tx, actor audit.Actor, kommuneID uuid.UUID, existing []region.Area, kept map[string]bool,
+	starts, ends map[uuid.UUID]*catalog.Date, from catalog.Date) ([]EndedArea, error) {
+	last := catalog.DateOf(from.Time().AddDate(0, 0, -1))
+	var out []EndedArea
+	var v errs.Validation
+	for _, e := range existing {
+		if kept[e.Key] || ends[e.ID] != nil {
+			continue
+		}
+		if start := starts[e.ID]; start != nil && from.Before(*start) {
+			v.Add("valid_from", "areaupload.ends_before_start", map[string]any{"Name": e.Name, "Value": from.String(), "Start": start.String()})
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE areas SET valid_to = ?, updated_at = ? WHERE id = ?`), last.Time(), s.now().UTC(), e.ID); err != nil {
+			return nil, errs.Wrap(err, "retire area")
+		}
+		if err := s.record(ctx, tx, actor, &kommuneID, audit.Update, "area", e.ID.String(),
+			map[string]any{"key": e.Key, "name": e.Name, "valid_to": nil}, map[string]any{"key": e.Key, "name": e.Name, "valid_to": last.String()}); err != nil {
+			return nil, err
+		}
+		out = append(out, EndedArea{ID: e.ID, Key: e.Key, Name: e.Name, LastDay: last, Children: e.Children.Total()})
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b EndedArea) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+func sortedKeys(keys []string) []string {
+	out := slices.Clone(keys)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func areaAudit(a *region.Area, geo []byte) map[string]any {
@@ -376,8 +493,19 @@ type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// listAreas reads the current boundary set of a Kommune: its Areas not retired, by key. Locations are derived
+// from these, and the pages and imports work with them.
 func (s *Store) listAreas(ctx context.Context, db queryer, kommuneID uuid.UUID) ([]region.Area, error) {
-	rows, err := db.QueryContext(ctx, s.q(`SELECT `+areaCols+` FROM areas WHERE kommune_id = ? ORDER BY key`), kommuneID)
+	return s.queryAreas(ctx, db, `SELECT `+areaCols+` FROM areas WHERE kommune_id = ? AND valid_to IS NULL ORDER BY key`, kommuneID)
+}
+
+// listAllAreas reads every Area row of a Kommune, the retired ones too, by key.
+func (s *Store) listAllAreas(ctx context.Context, db queryer, kommuneID uuid.UUID) ([]region.Area, error) {
+	return s.queryAreas(ctx, db, `SELECT `+areaCols+` FROM areas WHERE kommune_id = ? ORDER BY key`, kommuneID)
+}
+
+func (s *Store) queryAreas(ctx context.Context, db queryer, query string, kommuneID uuid.UUID) ([]region.Area, error) {
+	rows, err := db.QueryContext(ctx, s.q(query), kommuneID)
 	if err != nil {
 		return nil, errs.Wrap(err, "list areas")
 	}
@@ -438,31 +566,31 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	return n == 0, nil
 }
 
-// areaStarts reads the first day of the current version of each Area of a Kommune; an Area valid since always
-// has none.
-func (s *Store) areaStarts(ctx context.Context, db queryer, kommuneID uuid.UUID) (map[uuid.UUID]*catalog.Date, error) {
-	rows, err := db.QueryContext(ctx, s.q(`SELECT id, valid_from FROM areas WHERE kommune_id = ?`), kommuneID)
+// areaStarts reads the first day of the current version of each Area of a Kommune (none: valid since always)
+// and the last day of the retired ones (none: not retired).
+func (s *Store) areaStarts(ctx context.Context, db queryer, kommuneID uuid.UUID) (starts, ends map[uuid.UUID]*catalog.Date, err error) {
+	rows, err := db.QueryContext(ctx, s.q(`SELECT id, valid_from, valid_to FROM areas WHERE kommune_id = ?`), kommuneID)
 	if err != nil {
-		return nil, errs.Wrap(err, "area validity")
+		return nil, nil, errs.Wrap(err, "area validity")
 	}
 	defer rows.Close()
-	out := map[uuid.UUID]*catalog.Date{}
+	starts, ends = map[uuid.UUID]*catalog.Date{}, map[uuid.UUID]*catalog.Date{}
 	for rows.Next() {
 		var id uuid.UUID
-		var from sql.NullTime
-		if err := rows.Scan(&id, &from); err != nil {
-			return nil, errs.Wrap(err, "scan area validity")
+		var from, to sql.NullTime
+		if err := rows.Scan(&id, &from, &to); err != nil {
+			return nil, nil, errs.Wrap(err, "scan area validity")
 		}
-		out[id] = datePtr(from)
+		starts[id], ends[id] = datePtr(from), datePtr(to)
 	}
-	return out, errs.Wrap(rows.Err(), "area validity")
+	return starts, ends, errs.Wrap(rows.Err(), "area validity")
 }
 
 // closeAreaVersion keeps the current version of an Area in area_versions, valid up to the day before from, as
 // a new version replaces it, and reports whether it kept it. A version that began on from itself is corrected
 // rather than kept (it would be valid on no day); one that began after from cannot be replaced from an earlier
 // day, which is refused with a message on the upload's i-th Area.
-func (s *Store) closeAreaVersion(ctx context.Context, tx *sql.Tx, a region.Area, geo string, start *catalog.Date, from catalog.Date, i int) (kept bool, err error) {
+func (s *Store) closeAreaVersion(ctx context.Context, tx *sql.Tx, a region.Area, geo string, start, end *catalog.Date, from catalog.Date, i int) (kept bool, err error) {
 	if start != nil && from.Before(*start) {
 		var v errs.Validation
 		v.Add("areas."+strconv.Itoa(i+1)+".valid_from", "validation.area_valid_from", map[string]any{"Value": from.String(),
@@ -473,6 +601,9 @@ func (s *Store) closeAreaVersion(ctx context.Context, tx *sql.Tx, a region.Area,
 		return false, nil
 	}
 	until := catalog.DateOf(from.Time().AddDate(0, 0, -1))
+	if end != nil && end.Before(until) {
+		until = *end // a retired Area sent again: its old version ended when it was retired
+	}
 	c := a.Children
 	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO area_versions (area_id, version, kommune_id, key, name, geometry, children_0_2,
 		children_3_5, children_6_9, children_10_15, children_16_20, valid_from, valid_to, created_at)
@@ -486,7 +617,7 @@ type AreaVersion struct {
 	region.Area
 	ValidFrom *catalog.Date `json:"valid_from,omitempty"`
 	ValidTo   *catalog.Date `json:"valid_to,omitempty"`
-	Current   bool          `json:"current"` // the version in the areas table, which locations are derived from
+	Current   bool          `json:"current"` // the version in the areas table, which locations are derived from; false once retired
 }
 
 // ValidAt reports whether the version is valid on day d.
@@ -551,7 +682,9 @@ func (s *Store) areaVersions(ctx context.Context, db queryer, kommuneID *uuid.UU
 			rows.Close()
 			return nil, errs.Wrap(err, "scan area version")
 		}
-		out = append(out, AreaVersion{Area: a, ValidFrom: datePtr(from), ValidTo: datePtr(to), Current: true})
+		// A retired Area is not current: locations are no longer derived from it, so an analysis of a day it
+		// was valid on derives them again (versionsAt's historic).
+		out = append(out, AreaVersion{Area: a, ValidFrom: datePtr(from), ValidTo: datePtr(to), Current: !to.Valid})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

@@ -40,6 +40,7 @@ func (s *server) adminCatalogRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /verwaltung/standorte/{id}", s.page(s.saveLocation))
 	mux.HandleFunc("GET /verwaltung/kommunen/{ags}/sozialraeume", s.page(s.adminAreas))
 	mux.HandleFunc("POST /verwaltung/kommunen/{ags}/sozialraeume/hochladen", s.page(s.uploadAreas))
+	mux.HandleFunc("POST /verwaltung/kommunen/{ags}/sozialraeume/uebernehmen", s.page(s.confirmAreas)) // admin_areas.go
 }
 
 // ---- Organizations ----
@@ -624,6 +625,9 @@ func (s *server) areaPage(r *http.Request, lang string, p auth.Principal, k regi
 	if q.Has("hochgeladen") {
 		d.Notice = l.T("admincatalog.areas.uploaded", map[string]any{"Created": atoiOr(q.Get("neu"), 0),
 			"Updated": atoiOr(q.Get("geaendert"), 0), "Moved": atoiOr(q.Get("verschoben"), 0)})
+		if n := atoiOr(q.Get("beendet"), 0); n > 0 {
+			d.Notice += " " + l.T("areaupload.ended_notice", map[string]any{"Count": n})
+		}
 	}
 	return d, nil
 }
@@ -654,7 +658,14 @@ func (s *server) uploadAreas(r *http.Request, lang string) (string, any, error) 
 		// A new boundary set: the versions it replaces stay valid up to the day before (versioned Sozialräume).
 		var from catalog.Date
 		if from, err = s.areasValidFrom(r); err == nil {
-			res, err = s.store.UpsertAreasFrom(r.Context(), p.Scope(), actorOf(p), k.ID, areas, from)
+			// The file is the whole boundary set; one that ends Sozialräume is shown first (admin_areas.go).
+			var preview any
+			if preview, err = s.previewAreaSet(r, lang, p, k, areas, from); err == nil && preview != nil {
+				return "admin_area_preview", preview, nil
+			}
+			if err == nil {
+				res, err = s.store.ReplaceAreasFrom(r.Context(), p.Scope(), actorOf(p), k.ID, areas, from, nil)
+			}
 		}
 	}
 	if err != nil {

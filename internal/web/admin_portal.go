@@ -26,6 +26,9 @@ type portalSettingsPage struct {
 	Embed    string
 	PortalAt string
 	Feedback []portal.Feedback
+	// ChainViews are the views of the Präventionskette the portal may show (public_chain.go), ChainAt their page.
+	ChainViews []checkItem
+	ChainAt    string
 }
 
 func (s *server) portalSettingsForm(r *http.Request, lang string) (auth.Principal, portalSettingsPage, portal.Portal, error) {
@@ -51,6 +54,11 @@ func (s *server) portalSettingsForm(r *http.Request, lang string) (auth.Principa
 	v["impressum"], v["privacy"], v["accessibility"], v["easy_language"] = po.Impressum, po.Privacy, po.Accessibility, po.EasyLanguage
 	v["feedback_email"] = po.FeedbackEmail
 	d.Feedback, err = s.store.ListFeedback(r.Context(), p.Scope(), k.ID)
+	if err != nil {
+		return p, d, po, err
+	}
+	views, err := s.store.ChainViews(r.Context(), p.Scope(), k.ID)
+	d.ChainViews, d.ChainAt = s.chainViewChoices(s.i18n.For(lang), views), absoluteURL(r, "/portal/"+k.AGS+"/praeventionskette")
 	return p, d, po, err
 }
 
@@ -58,6 +66,9 @@ func (s *server) portalSettings(r *http.Request, lang string) (string, any, erro
 	_, d, _, err := s.portalSettingsForm(r, lang)
 	if r.URL.Query().Has("gespeichert") {
 		d.Notice = s.i18n.For(lang).T("portaladmin.saved")
+	}
+	if r.URL.Query().Has("kette-gespeichert") {
+		d.Notice = s.i18n.For(lang).T("publicchain.admin.saved")
 	}
 	return "admin_portal", d, err
 }

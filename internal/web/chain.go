@@ -655,7 +655,7 @@ func (s *server) landChainPage(r *http.Request, lang string) (string, any, error
 	}
 	f := numberFormat(lang)
 	bar := chart.Bar{Title: l.T("chainview.land.chart"), Unit: " %", Format: f}
-	err = chain.ForAll(r.Context(), s.store, land, date, chain.Config{Need: need}, func(m chain.Matrix) error {
+	err = chain.ForAll(r.Context(), s.chainSource(), land, date, chain.Config{Need: need}, func(m chain.Matrix) error {
 		k := m.Kommune
 		cells := len(m.Cells) + len(m.Transitions)
 		share := 0.0

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kette-org/kette/internal/catalog"
 	"github.com/kette-org/kette/internal/i18n"
+	"github.com/kette-org/kette/internal/portal"
 	"github.com/kette-org/kette/internal/region"
 	"github.com/kette-org/kette/internal/taxonomy"
 	"github.com/kette-org/kette/internal/workflow"
@@ -40,11 +41,12 @@ func families() map[string][]string {
 		"kommune.chart.":     {taxonomy.Phase, taxonomy.Field},
 		"change.state.": {string(workflow.Draft), string(workflow.Submitted), string(workflow.Returned),
 			string(workflow.Approved), string(workflow.Withdrawn)},
-		"change.kind.":     {string(workflow.Create), string(workflow.Update)},
-		"auditlog.action.": {"create", "update", "delete"},
-		"auditlog.entity.": auditEntities,
-		"planning.step.":   {"bestandsaufnahme", "bedarfsanalyse", "ziele", "massnahmen", "monitoring"},
-		"planning.status.": {"planned", "in_progress", "done", "dropped"},
+		"change.kind.":      {string(workflow.Create), string(workflow.Update)},
+		"auditlog.action.":  {"create", "update", "delete"},
+		"auditlog.entity.":  auditEntities,
+		"planning.step.":    {"bestandsaufnahme", "bedarfsanalyse", "ziele", "massnahmen", "monitoring"},
+		"planning.status.":  {"planned", "in_progress", "done", "dropped"},
+		"publicchain.view.": portal.ChainViews,
 	}
 }
 

@@ -31,6 +31,7 @@ func (s *server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /portal/{ags}/leichte-sprache", s.page(s.legal(legalPages[3])))
 	mux.HandleFunc("POST /barrierefreiheit", s.page(s.feedback))
 	mux.HandleFunc("POST /portal/{ags}/barrierefreiheit", s.page(s.feedback))
+	s.publicChainRoutes(mux)
 }
 
 // portalView is what the layout shows of a portal: its title, logo and colours.
@@ -101,6 +102,27 @@ func (s *server) currentPortal(r *http.Request) (*portalView, region.Kommune, po
 type portalStartPage struct {
 	base
 	Kommune region.Kommune
+	// Chain links the Präventionskette when the Kommune publishes views of it.
+	Chain *chainLink
+}
+
+// chainLink is the portal's link to its published chain views. Its text is German where the visitor's
+// language has none (the page itself is German or English), and says so with its lang attribute.
+type chainLink struct {
+	Href, Text, Lang string
+}
+
+func (s *server) portalChainLink(r *http.Request, lang string, v *portalView, k region.Kommune) *chainLink {
+	views, err := s.store.ChainViews(r.Context(), tenant.Public(), k.ID)
+	if err != nil || len(views) == 0 {
+		return nil
+	}
+	const id = "publicchain.portal_link"
+	c := &chainLink{Href: v.Prefix + "/praeventionskette", Text: s.i18n.For(lang).T(id, map[string]any{"Name": k.Name})}
+	if !s.i18n.Has(lang, id) {
+		c.Lang = i18n.Default
+	}
+	return c
 }
 
 func (s *server) portalStart(r *http.Request, lang string) (string, any, error) {
@@ -111,7 +133,7 @@ func (s *server) portalStart(r *http.Request, lang string) (string, any, error) 
 	if !ok {
 		return "", nil, errs.E(errs.NotFound, "error.not_found")
 	}
-	d := portalStartPage{base: s.newBase(r, lang, v.Title), Kommune: k}
+	d := portalStartPage{base: s.newBase(r, lang, v.Title), Kommune: k, Chain: s.portalChainLink(r, lang, v, k)}
 	return "portal", d, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	_ "time/tzdata" // Europe/Berlin without relying on the host's zoneinfo
 
 	"github.com/kette-org/kette/internal/auth"
+	"github.com/kette-org/kette/internal/chain"
 	"github.com/kette-org/kette/internal/freshness"
 	"github.com/kette-org/kette/internal/i18n"
 	"github.com/kette-org/kette/internal/indicator"
@@ -48,6 +49,8 @@ type Deps struct {
 	Tiles Tiles
 	// Privacy is the minimum cell size of indicator values (kette serve --min-cell); zero is the default.
 	Privacy indicator.Privacy
+	// Chain is the in-memory chain snapshot the Land comparison analyses from; nil reads the store.
+	Chain *chain.Snapshot
 }
 
 // defaultPageSize is the number of offers per page of a list.
@@ -78,6 +81,7 @@ type server struct {
 	tileOrigin string
 	privacy    indicator.Privacy
 	imports    *importJobs // the indicator uploads being parsed or previewed, per user and Kommune
+	chain      *chain.Snapshot
 }
 
 // New returns the handler of all pages.
@@ -121,6 +125,7 @@ func newServer(d Deps) (*server, error) {
 		s.freshness = freshness.DefaultConfig()
 	}
 	s.privacy, s.imports = d.Privacy, newImportJobs()
+	s.chain = d.Chain
 	if err := s.setupTiles(d.Tiles); err != nil {
 		return nil, err
 	}
@@ -212,6 +217,9 @@ func (s *server) visitorLanguage(w http.ResponseWriter, r *http.Request) string 
 // staffPage reports whether a path belongs to the administration or the accounts of professionals (invitation,
 // password reset) rather than to the public site.
 func staffPage(path string) bool {
+	if publicChainPath(path) {
+		return true // the published chain views, too, exist only in the complete languages
+	}
 	for _, p := range []string{"/verwaltung", "/einladung/", "/passwort-neu/", "/passwort-vergessen"} {
 		if path == p || strings.HasPrefix(path, strings.TrimSuffix(p, "/")+"/") {
 			return true
