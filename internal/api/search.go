@@ -61,7 +61,8 @@ type facetCount struct {
 }
 
 // searchOffers answers GET /api/v1/offers: the public search with facets and total. The parameters are those
-// of search.ParseParams (the page /angebote reads the same), with lang for the offer's language.
+// of search.ParseParams (the page /angebote reads the same), with lang for the offer's language. The hits'
+// fields come from the index's memory, like the hits.
 func (a *api) searchOffers(r *http.Request) (any, error) {
 	if a.Search == nil {
 		return nil, errs.E(errs.Unavailable, "error.unavailable")
@@ -79,10 +80,7 @@ func (a *api) searchOffers(r *http.Request) (any, error) {
 	if p.Query.Page <= 1 { // turning pages is the same search, counted once
 		a.SearchLog.Record(r.Context(), searchlog.Entry(searchlog.API, p, res.Total, now))
 	}
-	found, err := search.Details(r.Context(), a.Store, res.Hits, now)
-	if err != nil {
-		return nil, err
-	}
+	found := a.Search.Details(res.Hits, now)
 	out := searchResult{Total: res.Total, Page: max(p.Query.Page, 1), PerPage: p.Query.PerPage, Hits: []searchHit{},
 		Facets: map[string][]facetCount{}}
 	if out.PerPage == 0 {
@@ -108,7 +106,13 @@ func (a *api) searchOffers(r *http.Request) (any, error) {
 		}
 		out.Hits = append(out.Hits, h)
 	}
+	// The Sozialräume are counted only for a search within Kommunen or Sozialräume: across the whole country
+	// they are thousands of values nobody picks from, and were most of the response.
+	areas := len(p.Query.KommuneIDs) > 0 || len(p.Query.AreaIDs) > 0
 	for dim, counts := range res.Facets {
+		if dim == search.DimArea && !areas {
+			continue
+		}
 		fc := make([]facetCount, 0, len(counts))
 		for _, c := range counts {
 			fc = append(fc, facetCount{Value: c.Value, Count: c.Count})

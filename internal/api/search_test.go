@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -129,6 +130,50 @@ func TestSearchAPIFiltersAsTheCatalogueSays(t *testing.T) {
 			if h.Cost != catalog.CostFree || !slices.Contains(h.Phases, "age_0_3") || !slices.Contains(h.Languages, "tr") {
 				t.Errorf("hit %s does not match the filters: %+v", h.Name, h)
 			}
+		}
+	})
+}
+
+// The Sozialraum counts are answered for a search within a Kommune, not across the country, where they would
+// be most of the response; the Kommune counts always.
+func TestSearchAPICountsSozialraeumeWithinAKommune(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := demoSearch(t, s, true)
+		var kommune uuid.UUID
+		for _, d := range w.docs {
+			if len(d.Locations) > 0 && d.Locations[0].AreaID != nil {
+				kommune = d.Offer.KommuneID
+				break
+			}
+		}
+		if kommune == uuid.Nil {
+			t.Fatal("no demo offer in a Sozialraum")
+		}
+		var all, within searchAnswer
+		get(t, w.f, "GET", "/api/v1/offers", nil, &all)
+		if _, ok := all.Facets[search.DimArea]; ok || len(all.Facets[search.DimKommune]) == 0 || len(all.Facets[search.DimPhase]) == 0 {
+			t.Errorf("whole country: facets %v, want Kommunen and phases but no Sozialräume", slices.Sorted(maps.Keys(all.Facets)))
+		}
+		get(t, w.f, "GET", "/api/v1/offers?kommune="+kommune.String(), nil, &within)
+		counts := map[string]int{}
+		for _, d := range w.docs {
+			if d.Offer.KommuneID != kommune {
+				continue
+			}
+			seen := map[uuid.UUID]bool{}
+			for _, l := range d.Locations {
+				if l.AreaID != nil && !seen[*l.AreaID] {
+					seen[*l.AreaID] = true
+					counts[l.AreaID.String()]++
+				}
+			}
+		}
+		got := map[string]int{}
+		for _, c := range within.Facets[search.DimArea] {
+			got[c.Value] = c.Count
+		}
+		if len(counts) == 0 || !maps.Equal(got, counts) {
+			t.Errorf("Sozialräume of Kommune %s: %v, the catalogue says %v", kommune, got, counts)
 		}
 	})
 }

@@ -45,6 +45,9 @@ type Index struct {
 	st *state
 
 	scratch sync.Pool // []float32 score arrays, one per running search
+	bufs    sync.Pool // *buffers, one per running search
+
+	exhaustive bool // score and rank every candidate (tests compare pruning against it)
 }
 
 // New returns an empty index; Build fills it.
@@ -74,23 +77,30 @@ type state struct {
 	values []*facetValue
 	geo    rtree.RTreeG[uint32]
 	zones  map[string]*time.Location
+	// ages are the documents by their age range (months, -1 open), a few hundred distinct ranges: the age
+	// filter is the union of the ranges that hold the age instead of a test per candidate.
+	ages   map[[2]int32]*roaring.Bitmap
+	texts  map[string]string        // interned organization names
+	places map[placeText]*placeText // interned postcodes and cities
 	// Sums of field lengths, for the average lengths of BM25.
 	titleLen, bodyLen int64
 	// Dense per-document copies of what every hit of a broad query touches, by document id: a search over
 	// a million hits reads these arrays in order instead of following a pointer per hit.
 	titleLens, bodyLens []uint16
 	confirmed           []int64
-	minAges, maxAges    []int32 // months, -1 when open
-	// The index in values of a document's Kommune and of its first two Sozialräume, -1 when none; an offer
-	// at several locations can be in several Sozialräume.
+	// The index in values of a document's Kommune and of its first two Sozialräume, -1 when none, as
+	// compact arrays for counting the places of large results, which sweep them in order.
 	kommuneOf, areaOf, areaOf2 []int32
 	moreAreas                  *roaring.Bitmap   // documents in more than two Sozialräume
 	termCounts                 map[uint32]uint16 // indexText's scratch: title count << 8 | body count by term
-	// The values of the small dimensions (all but Kommune and Sozialraum, about a hundred) of each
-	// document as a bit mask of maskWords words, document after document: counting the facets of a
-	// mid-sized result reads these in order. bitOf is the bit of a value index (-1: none yet), valueOf the
-	// value index of a bit.
-	masks     []uint64
+	// rows holds what counting a hit's facets reads, document after document, maskWords+2 words each: the
+	// values of the small dimensions (all but Kommune and Sozialraum, about a hundred) as a bit mask, then
+	// the value indexes + 1 (0: none) of its Kommune and first Sozialraum (one word) and of its second
+	// Sozialraum (an offer at several locations can be in several). At a million documents every hit read
+	// here is a cache miss, so one row of 32 bytes costs a quarter of what four arrays did; large results,
+	// read in order, count their places from the compact arrays above instead. bitOf is the bit of a value
+	// index (-1: none yet), valueOf the value index of a bit.
+	rows      []uint64
 	maskWords int
 	bitOf     []int32
 	valueOf   []int32
@@ -103,7 +113,8 @@ type state struct {
 
 func newState() *state {
 	return &state{ids: map[uuid.UUID]uint32{}, alive: roaring.New(), vocab: newVocabulary(),
-		facets: map[string]map[string]*facetValue{}, zones: map[string]*time.Location{}, moreAreas: roaring.New(),
+		facets: map[string]map[string]*facetValue{}, zones: map[string]*time.Location{},
+		texts: map[string]string{}, places: map[placeText]*placeText{}, ages: map[[2]int32]*roaring.Bitmap{}, moreAreas: roaring.New(),
 		termCounts: map[uint32]uint16{}}
 }
 
@@ -118,7 +129,16 @@ type doc struct {
 	hours             hours
 	terms             []uint32 // terms in its title or body
 	in                []int32  // the facet values it has, by index in state.values
+	// What a results list shows beside the facet values (see Details): the texts are the store's own
+	// strings, organization names and places shared between offers.
+	name, org    string
+	places       []*placeText // per location, in the order of points
+	confirmedAt  int64        // last_confirmed_at in unix nanoseconds, notConfirmed when never
+	openWeekdays uint8        // bit d: weekly hours on weekday d (as listed, also without valid times)
 }
+
+// placeText is the postcode and city of a location.
+type placeText struct{ postalCode, city string }
 
 // Build reads every public offer from s into a new index and replaces the current one when done, so searches
 // keep answering from the old index meanwhile. It remembers s for Refresh.
@@ -205,26 +225,24 @@ func (st *state) upsert(sd *store.SearchDoc) {
 		st.docs = append(st.docs, nil)
 		st.titleLens, st.bodyLens = append(st.titleLens, 0), append(st.bodyLens, 0)
 		st.confirmed = append(st.confirmed, 0)
-		st.minAges, st.maxAges = append(st.minAges, -1), append(st.maxAges, -1)
 		st.kommuneOf, st.areaOf, st.areaOf2 = append(st.kommuneOf, -1), append(st.areaOf, -1), append(st.areaOf2, -1)
 	}
 	st.ids[sd.Offer.ID] = id
 	d := st.makeDoc(id, sd)
 	st.docs[id] = d
 	st.titleLens[id], st.bodyLens[id], st.confirmed[id] = d.titleLen, d.bodyLen, d.confirmed
-	st.minAges[id], st.maxAges[id] = d.minAge, d.maxAge
-	st.kommuneOf[id], st.areaOf[id], st.areaOf2[id] = -1, -1, -1
+	kommune, area, area2 := int32(-1), int32(-1), int32(-1)
 	areas := 0
 	for _, v := range d.in {
 		switch st.values[v].dim {
 		case DimKommune:
-			st.kommuneOf[id] = v
+			kommune = v
 		case DimArea:
 			switch areas {
 			case 0:
-				st.areaOf[id] = v
+				area = v
 			case 1:
-				st.areaOf2[id] = v
+				area2 = v
 			}
 			areas++
 		}
@@ -232,7 +250,13 @@ func (st *state) upsert(sd *store.SearchDoc) {
 	if areas > 2 {
 		st.moreAreas.Add(id)
 	}
-	st.setMask(id, d.in)
+	st.kommuneOf[id], st.areaOf[id], st.areaOf2[id] = kommune, area, area2
+	st.setRow(id, d.in, kommune, area, area2)
+	r := [2]int32{d.minAge, d.maxAge}
+	if st.ages[r] == nil {
+		st.ages[r] = roaring.New()
+	}
+	st.ages[r].Add(id)
 	st.alive.Add(id)
 }
 
@@ -263,20 +287,26 @@ func (st *state) clear(id uint32) {
 		st.values[v].docs.Remove(id)
 	}
 	for _, p := range d.points {
-		st.geo.Delete([2]float64{p[1], p[0]}, [2]float64{p[1], p[0]}, id)
+		st.geo.Delete([2]float64{p[1], p[0]}, [2]float64{p[1], p[0]}, geoItem(id, len(d.points)))
+	}
+	if r := [2]int32{d.minAge, d.maxAge}; st.ages[r] != nil {
+		st.ages[r].Remove(id)
+		if st.ages[r].IsEmpty() {
+			delete(st.ages, r)
+		}
 	}
 	st.titleLen -= int64(d.titleLen)
 	st.bodyLen -= int64(d.bodyLen)
 	st.kommuneOf[id], st.areaOf[id], st.areaOf2[id] = -1, -1, -1
 	st.moreAreas.Remove(id)
-	if w := st.maskWords; len(st.masks) >= (int(id)+1)*w {
-		clear(st.masks[int(id)*w : (int(id)+1)*w])
+	if w := st.maskWords + 2; len(st.rows) >= (int(id)+1)*w {
+		clear(st.rows[int(id)*w : (int(id)+1)*w])
 	}
 }
 
 func (st *state) makeDoc(id uint32, sd *store.SearchDoc) *doc {
 	o := &sd.Offer
-	d := &doc{id: o.ID, minAge: -1, maxAge: -1, land: sd.LandCode}
+	d := &doc{id: o.ID, minAge: -1, maxAge: -1, land: sd.LandCode, confirmedAt: notConfirmed}
 	if o.MinimumAgeMonths != nil {
 		d.minAge = int32(*o.MinimumAgeMonths)
 	}
@@ -284,8 +314,9 @@ func (st *state) makeDoc(id uint32, sd *store.SearchDoc) *doc {
 		d.maxAge = int32(*o.MaximumAgeMonths)
 	}
 	if o.LastConfirmedAt != nil {
-		d.confirmed = o.LastConfirmedAt.Unix()
+		d.confirmed, d.confirmedAt = o.LastConfirmedAt.Unix(), o.LastConfirmedAt.UnixNano()
 	}
+	d.name, d.org = o.Name, st.intern(sd.OrganizationName)
 	st.indexText(id, d, o.Name, o.Description+" "+sd.OrganizationName)
 	st.indexFacets(id, d, sd)
 	st.indexPlaces(id, d, sd)
@@ -316,11 +347,19 @@ func (st *state) indexText(id uint32, d *doc, title, body string) {
 		d.terms = append(d.terms, t)
 		p := st.vocab.postings[t]
 		p.df++ // each term of a document once: it is in the title, the body or both
-		if c>>8 > 0 {
+		if tc := uint8(c >> 8); tc > 0 {
 			p.title.Add(id)
+			p.maxTF[0] = max(p.maxTF[0], tc)
+			if p.minLen[0] == 0 || d.titleLen < p.minLen[0] {
+				p.minLen[0] = d.titleLen
+			}
 		}
-		if c&0xff > 0 {
+		if bc := uint8(c); bc > 0 {
 			p.body.Add(id)
+			p.maxTF[1] = max(p.maxTF[1], bc)
+			if p.minLen[1] == 0 || d.bodyLen < p.minLen[1] {
+				p.minLen[1] = d.bodyLen
+			}
 		}
 		if c>>8 > 1 || c&0xff > 1 {
 			p.setTF(id, c)
@@ -410,9 +449,15 @@ func (st *state) indexPlaces(id uint32, d *doc, sd *store.SearchDoc) {
 	weekly := sd.Offer.Schedule.Weekly
 	for _, l := range sd.Locations {
 		d.points = append(d.points, [2]float64{l.Latitude, l.Longitude})
-		st.geo.Insert([2]float64{l.Longitude, l.Latitude}, [2]float64{l.Longitude, l.Latitude}, id)
+		d.places = append(d.places, st.place(l.PostalCode, l.City))
+		st.geo.Insert([2]float64{l.Longitude, l.Latitude}, [2]float64{l.Longitude, l.Latitude}, geoItem(id, len(sd.Locations)))
 		if len(sd.Offer.Schedule.Weekly) == 0 {
 			weekly = append(weekly, l.OpeningHours...)
+		}
+	}
+	for _, w := range weekly {
+		if w.Weekday >= 1 && w.Weekday <= 7 {
+			d.openWeekdays |= 1 << w.Weekday
 		}
 	}
 	d.hours = makeHours(st.zone(sd.Offer.Schedule.Timezone), weekly, sd.Offer.Schedule.Events, sd.Offer.ValidFrom, sd.Offer.ValidTo)
@@ -426,9 +471,20 @@ func (st *state) indexPlaces(id uint32, d *doc, sd *store.SearchDoc) {
 	}
 }
 
-// setMask writes the small-dimension bits of document id, giving new values a bit and widening every mask
-// by a word when the bits run out (rare: a new language or kind).
-func (st *state) setMask(id uint32, in []int32) {
+// geoItem is what the R-tree holds for a location of document id with n locations: the id, with the top bit
+// set when the document has more than one (a radius search then knows which distances it has in full).
+func geoItem(id uint32, n int) uint32 {
+	if n > 1 {
+		return id | multiPoint
+	}
+	return id
+}
+
+const multiPoint = 1 << 31
+
+// setRow writes the row of document id (see state.rows), giving new values a bit and widening every row by a
+// word when the bits run out (rare: a new language or kind).
+func (st *state) setRow(id uint32, in []int32, kommune, area, area2 int32) {
 	for len(st.bitOf) < len(st.values) {
 		st.bitOf = append(st.bitOf, -1)
 	}
@@ -437,33 +493,35 @@ func (st *state) setMask(id uint32, in []int32) {
 			continue
 		}
 		if len(st.valueOf) == st.maskWords*64 {
-			st.widenMasks()
+			st.widenRows()
 		}
 		st.bitOf[v] = int32(len(st.valueOf))
 		st.valueOf = append(st.valueOf, v)
 	}
 	w := st.maskWords
-	for need := len(st.docs) * w; len(st.masks) < need; {
-		st.masks = append(st.masks, 0)
+	for need := len(st.docs) * (w + 2); len(st.rows) < need; {
+		st.rows = append(st.rows, 0)
 	}
-	m := st.masks[int(id)*w : (int(id)+1)*w]
-	clear(m)
+	r := st.rows[int(id)*(w+2) : (int(id)+1)*(w+2)]
+	clear(r)
 	for _, v := range in {
 		if b := st.bitOf[v]; b >= 0 {
-			m[b/64] |= 1 << (b % 64)
+			r[b/64] |= 1 << (b % 64)
 		}
 	}
+	r[w] = uint64(uint32(kommune+1)) | uint64(uint32(area+1))<<32
+	r[w+1] = uint64(uint32(area2 + 1))
 }
 
-func (st *state) widenMasks() {
-	old, w := st.masks, st.maskWords
+func (st *state) widenRows() {
+	old, ow := st.rows, st.maskWords+2
 	st.maskWords++
-	st.masks = make([]uint64, len(st.docs)*st.maskWords)
-	if w == 0 {
-		return
-	}
-	for d := 0; d*w < len(old); d++ {
-		copy(st.masks[d*st.maskWords:], old[d*w:(d+1)*w])
+	nw := st.maskWords + 2
+	st.rows = make([]uint64, len(old)/ow*nw)
+	for d := 0; (d+1)*ow <= len(old); d++ {
+		o, n := old[d*ow:(d+1)*ow], st.rows[d*nw:(d+1)*nw]
+		copy(n, o[:ow-2])
+		n[nw-2], n[nw-1] = o[ow-2], o[ow-1]
 	}
 }
 
@@ -481,6 +539,26 @@ func (st *state) sortValues() {
 	for r, i := range st.byValue {
 		st.rankOf[i] = int32(r)
 	}
+}
+
+// intern returns the one copy of a text many offers share (organization names).
+func (st *state) intern(s string) string {
+	if v, ok := st.texts[s]; ok {
+		return v
+	}
+	st.texts[s] = s
+	return s
+}
+
+// place returns the one copy of a postcode and city many locations share.
+func (st *state) place(postalCode, city string) *placeText {
+	k := placeText{postalCode, city}
+	if p, ok := st.places[k]; ok {
+		return p
+	}
+	p := &k
+	st.places[k] = p
+	return p
 }
 
 func (st *state) zone(name string) *time.Location {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/kette-org/kette/internal/catalog"
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/place"
 	"github.com/kette-org/kette/internal/store"
@@ -354,77 +353,9 @@ func (c *PlaceCache) gazetteer() (*place.Gazetteer, error) {
 	return g, nil
 }
 
-// Found is a hit with what a results list shows of it, read from the store for one page of hits.
+// Found is a hit with what a results list shows of it (see Index.Details).
 type Found struct {
 	Hit
 	Doc       store.SearchDoc
 	OpenToday bool // weekly hours or an event today, and today no public holiday of its Land
-}
-
-// Details reads the offers of a page of hits, in the order of the hits. An offer that left the catalogue
-// between the search and the read (the index is up to two seconds behind) is left out.
-func Details(ctx context.Context, s *store.Store, hits []Hit, now time.Time) ([]Found, error) {
-	if len(hits) == 0 {
-		return nil, nil // an empty selection would stream every offer
-	}
-	ids := make([]uuid.UUID, len(hits))
-	for i, h := range hits {
-		ids[i] = h.OfferID
-	}
-	docs := make(map[uuid.UUID]store.SearchDoc, len(hits))
-	err := s.StreamSearchDocs(ctx, store.SearchSelection{OfferIDs: ids}, len(ids), func(batch []store.SearchDoc) error {
-		for _, d := range batch {
-			docs[d.Offer.ID] = d
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Found, 0, len(hits))
-	for _, h := range hits {
-		if d, ok := docs[h.OfferID]; ok {
-			out = append(out, Found{Hit: h, Doc: d, OpenToday: openToday(d, now)})
-		}
-	}
-	return out, nil
-}
-
-// openToday is the "heute geöffnet" of a result: the offer's own weekly hours (else its locations') have
-// today's weekday and today is no public holiday, or an event takes place today.
-func openToday(d store.SearchDoc, now time.Time) bool {
-	zone, err := time.LoadLocation(d.Offer.Schedule.Timezone)
-	if err != nil || d.Offer.Schedule.Timezone == "" {
-		zone, _ = time.LoadLocation(catalog.DefaultTimezone)
-	}
-	if zone == nil {
-		zone = time.UTC
-	}
-	today := now.In(zone)
-	for _, e := range d.Offer.Schedule.Events {
-		s, en := e.Starts.In(zone), e.Ends.In(zone)
-		day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, zone)
-		if s.Before(day.AddDate(0, 0, 1)) && !en.Before(day) {
-			return true
-		}
-	}
-	if IsHoliday(d.LandCode, today) {
-		return false
-	}
-	wd := int(today.Weekday())
-	if wd == 0 {
-		wd = 7
-	}
-	weekly := d.Offer.Schedule.Weekly
-	if len(weekly) == 0 {
-		for _, l := range d.Locations {
-			weekly = append(weekly, l.OpeningHours...)
-		}
-	}
-	for _, w := range weekly {
-		if w.Weekday == wd {
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/kette-org/kette/internal/catalog"
 	"github.com/kette-org/kette/internal/errs"
 	"github.com/kette-org/kette/internal/i18n"
@@ -266,10 +268,7 @@ func TestDetailsSayOpenTodayByWeekdayButNotOnAPublicHoliday(t *testing.T) {
 			{"Friday hours on Christmas Day", open, christmas, false},
 			{"no Friday hours on a Friday", closed, friday, false},
 		} {
-			found, err := search.Details(ctx, s, c.hits, c.now)
-			if err != nil {
-				t.Fatal(err)
-			}
+			found := w.idx.Details(c.hits, c.now)
 			if len(found) != len(c.hits) {
 				t.Fatalf("%s: %d details for %d hits", c.name, len(found), len(c.hits))
 			}
@@ -282,8 +281,60 @@ func TestDetailsSayOpenTodayByWeekdayButNotOnAPublicHoliday(t *testing.T) {
 				}
 			}
 		}
-		if found, err := search.Details(ctx, s, nil, friday); err != nil || len(found) != 0 {
-			t.Errorf("no hits: %d details, %v", len(found), err)
+		if found := w.idx.Details(nil, friday); len(found) != 0 {
+			t.Errorf("no hits: %d details", len(found))
+		}
+	})
+}
+
+// The details of a results list come from memory; they must be what the store holds.
+func TestDetailsFromMemoryAreTheStoresFields(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := demoWorld(t, s)
+		var hits []search.Hit
+		for id := range w.docs {
+			hits = append(hits, search.Hit{OfferID: id, DistanceKm: -1})
+		}
+		hits = append(hits, search.Hit{OfferID: uuid.New()}) // not in the index: left out
+		found := w.idx.Details(hits, time.Now())
+		if len(found) != len(w.docs) {
+			t.Fatalf("%d details for %d offers", len(found), len(w.docs))
+		}
+		confirmed := 0
+		for i, f := range found {
+			want, got := w.docs[hits[i].OfferID], f.Doc
+			wo, o := want.Offer, got.Offer
+			if f.OfferID != hits[i].OfferID || o.ID != wo.ID || o.Name != wo.Name || got.OrganizationName != want.OrganizationName ||
+				o.KommuneID != wo.KommuneID || o.Cost != wo.Cost || got.LandCode != want.LandCode {
+				t.Errorf("%s: got %q/%q/%s/%q, want %q/%q/%s/%q", wo.ID, o.Name, got.OrganizationName, o.KommuneID, o.Cost,
+					wo.Name, want.OrganizationName, wo.KommuneID, wo.Cost)
+			}
+			if !slices.Equal(o.Phases, wo.Phases) || !slices.Equal(o.Fields, wo.Fields) || !slices.Equal(o.Languages, wo.Languages) ||
+				o.Phases == nil || o.Fields == nil || o.Languages == nil {
+				t.Errorf("%s: terms %v %v %v, want %v %v %v", wo.Name, o.Phases, o.Fields, o.Languages, wo.Phases, wo.Fields, wo.Languages)
+			}
+			same := func(a, b *int) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+			if !same(o.MinimumAgeMonths, wo.MinimumAgeMonths) || !same(o.MaximumAgeMonths, wo.MaximumAgeMonths) {
+				t.Errorf("%s: ages differ", wo.Name)
+			}
+			if (o.LastConfirmedAt == nil) != (wo.LastConfirmedAt == nil) ||
+				(o.LastConfirmedAt != nil && (!o.LastConfirmedAt.Equal(*wo.LastConfirmedAt) || o.LastConfirmedAt.Location() != time.UTC)) {
+				t.Errorf("%s: confirmed %v, want %v", wo.Name, o.LastConfirmedAt, wo.LastConfirmedAt)
+			} else if o.LastConfirmedAt != nil {
+				confirmed++
+			}
+			if len(got.Locations) != len(want.Locations) {
+				t.Fatalf("%s: %d locations, want %d", wo.Name, len(got.Locations), len(want.Locations))
+			}
+			for j, l := range got.Locations {
+				wl := want.Locations[j]
+				if l.PostalCode != wl.PostalCode || l.City != wl.City || l.Latitude != wl.Latitude || l.Longitude != wl.Longitude {
+					t.Errorf("%s: location %d = %+v, want %+v", wo.Name, j, l, wl)
+				}
+			}
+		}
+		if confirmed == 0 {
+			t.Error("no confirmed offer in the demo data: the date went unchecked")
 		}
 	})
 }

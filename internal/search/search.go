@@ -23,7 +23,11 @@
 //     written here), one edit for words of 4–7 letters, two from 8.
 //   - Ranking is BM25 over title (weight 3) and body (description and organization name, weight 1), summed
 //     over the query words; compound matches count 0.7, typo matches 0.5. Ties (to two decimals) are broken by
-//     distance, then by the freshness of last_confirmed_at.
+//     distance, then by the freshness of last_confirmed_at. A broad word's common matches are added only to
+//     the documents its rare matches found when they cannot lift any other document onto the page (max-score
+//     pruning, see prune); the hits are exactly those of scoring every candidate.
+//   - A results list's fields (name, organization, places …) come from memory too (Details), so a search
+//     page or API answer reads nothing from the database.
 package search
 
 import (
@@ -72,7 +76,12 @@ func (x *Index) Search(q Query) (Result, error) {
 	}
 	st := x.st
 	words := analyzeQuery(st.vocab, q.Text)
-	cand := st.filter(&q)
+	buf, _ := x.bufs.Get().(*buffers)
+	if buf == nil {
+		buf = &buffers{}
+	}
+	defer x.bufs.Put(buf)
+	cand, near := st.filter(&q, buf)
 	for _, w := range words {
 		cand.And(w.docs(st.vocab))
 	}
@@ -86,18 +95,19 @@ func (x *Index) Search(q Query) (Result, error) {
 		res.Facets = st.facetCounts(cand)
 	}
 	var scores []float32
+	ranked := cand
 	if len(words) > 0 {
-		scores = x.scores(st, words, cand)
+		scores, ranked = x.scores(st, words, cand, q.Page*q.PerPage)
 		defer x.scratch.Put(&scores)
 	}
-	res.Hits = st.rank(&q, cand, scores, words)
+	res.Hits = st.rank(&q, total, ranked, scores, words, near)
 	wg.Wait()
 	return res, nil
 }
 
 // parallelFrom is the result size from which facets are counted in parallel with ranking: below it, starting a
 // goroutine costs more than it saves.
-const parallelFrom = 50_000
+const parallelFrom = 20_000
 
 // eachMany calls fn with the documents of b in ascending order, a few hundred at a time: much cheaper per
 // document than Iterate's callback or an Iterator's HasNext/Next.
@@ -113,8 +123,9 @@ func eachMany(b *roaring.Bitmap, fn func(ids []uint32)) {
 	}
 }
 
-// filter is the bitmap of the documents that pass every filter of q.
-func (st *state) filter(q *Query) *roaring.Bitmap {
+// filter is the bitmap of the documents that pass every filter of q, and with a radius the documents within
+// it with their distances (see within).
+func (st *state) filter(q *Query, buf *buffers) (*roaring.Bitmap, []nearDoc) {
 	c := st.alive.Clone()
 	anyOf := func(dim string, values []string) {
 		if len(values) == 0 {
@@ -144,66 +155,177 @@ func (st *state) filter(q *Query) *roaring.Bitmap {
 	if q.Weekday > 0 {
 		anyOf(DimWeekday, []string{strconv.Itoa(q.Weekday)})
 	}
-	if q.HasPoint && q.RadiusKm > 0 {
-		c.And(st.within(q.Lat, q.Lon, q.RadiusKm))
+	if q.AgeMonths != nil {
+		var fit []*roaring.Bitmap
+		for r, docs := range st.ages {
+			if fitsAge(r[0], r[1], int32(*q.AgeMonths)) {
+				fit = append(fit, docs)
+			}
+		}
+		c.And(roaring.FastOr(fit...))
 	}
-	st.keep(c, q)
-	return c
+	var near []nearDoc
+	if q.HasPoint && q.RadiusKm > 0 {
+		var in *roaring.Bitmap
+		in, near = st.within(q.Lat, q.Lon, q.RadiusKm, buf)
+		c.And(in)
+	}
+	st.keep(c, q, buf)
+	return c, near
 }
 
-// keep removes the documents of c that fail the per-document filters: age and open now. They run last, over
-// what the bitmaps left.
-func (st *state) keep(c *roaring.Bitmap, q *Query) {
-	if q.AgeMonths == nil && !q.OpenNow {
+// keep removes the documents of c that are not open now: it runs last, over what the bitmaps left.
+func (st *state) keep(c *roaring.Bitmap, q *Query, buf *buffers) {
+	if !q.OpenNow {
 		return
 	}
+	// Holidays are asked once per Land and the local clock once per time zone, not per document.
 	holidays := map[string]bool{}
-	holiday := func(land string) func(time.Time) bool {
-		return func(t time.Time) bool {
-			h, ok := holidays[land]
-			if !ok {
-				h = IsHoliday(land, t)
-				holidays[land] = h
-			}
-			return h
+	var land string
+	holiday := func(t time.Time) bool {
+		h, ok := holidays[land]
+		if !ok {
+			h = IsHoliday(land, t)
+			holidays[land] = h
 		}
+		return h
 	}
-	var drop []uint32
+	locals := map[*time.Location]*localTime{}
+	u := q.Now.Unix()
+	drop := buf.drop[:0]
 	eachMany(c, func(ids []uint32) {
 		for _, id := range ids {
-			if q.AgeMonths != nil && !st.fitsAge(id, int32(*q.AgeMonths)) {
+			d := st.docs[id]
+			lt := locals[d.hours.zone]
+			if lt == nil {
+				lt = newLocalTime(q.Now, d.hours.zone)
+				locals[d.hours.zone] = lt
+			}
+			if land = d.land; !d.hours.openAtLocal(u, lt, holiday) {
 				drop = append(drop, id)
-			} else if q.OpenNow {
-				if d := st.docs[id]; !d.hours.openAt(q.Now, holiday(d.land)) {
-					drop = append(drop, id)
-				}
 			}
 		}
 	})
 	c.AndNot(roaring.BitmapOf(drop...))
+	buf.drop = drop
 }
 
-// fitsAge reads the dense age arrays: the age filter runs over every candidate.
-func (st *state) fitsAge(id uint32, m int32) bool {
-	lo, hi := st.minAges[id], st.maxAges[id]
+// fitsAge reports whether the age range lo–hi (months, -1 open) holds the age m.
+func fitsAge(lo, hi, m int32) bool {
 	return (lo < 0 || lo <= m) && (hi < 0 || m <= hi)
 }
 
-// within is the bitmap of documents with a location within km of the point.
-func (st *state) within(lat, lon, km float64) *roaring.Bitmap {
+// nearDoc is a document within the radius of a search and its approximate distance (approxKm, as ranking
+// orders by it), or -1 when it has several locations and ranking must take the nearest of all.
+type nearDoc struct {
+	id   uint32
+	dist float64
+}
+
+// within is the bitmap of documents with a location within km of the point, and the same documents in id
+// order with their distances, so that ranking need not look up each hit's locations. The exact test is the
+// haversine distance; up to 100 km and below 60° latitude the equirectangular approximation (off by less
+// than 1.5 % there: the cosine of the point's latitude stands for that of both) decides the points more than
+// 5 % inside or outside the circle, and haversine only those near it.
+func (st *state) within(lat, lon, km float64, buf *buffers) (*roaring.Bitmap, []nearDoc) {
 	dLat := km / 111.2
 	dLon := km / (111.2 * math.Max(math.Cos(lat*math.Pi/180), 0.01))
-	var ids []uint32
+	cosLat := math.Cos(lat * math.Pi / 180)
+	approx := km <= 100 && math.Abs(lat) < 60
+	keys := buf.keys[:0] // id << 32 | index in dists, or | noDist for a document with several locations
+	dists := buf.dists[:0]
 	st.geo.Search([2]float64{lon - dLon, lat - dLat}, [2]float64{lon + dLon, lat + dLat},
-		func(min, _ [2]float64, id uint32) bool {
-			if haversine(lat, lon, min[1], min[0]) <= km {
-				ids = append(ids, id)
+		func(min, _ [2]float64, item uint32) bool {
+			a := approxKm(min[1], min[0], lat, lon, cosLat)
+			var in bool
+			switch {
+			case approx && a < 0.95*km:
+				in = true
+			case approx && a > 1.05*km:
+				in = false
+			default:
+				in = haversine(lat, lon, min[1], min[0]) <= km
+			}
+			if !in {
+				return true
+			}
+			id := item &^ multiPoint
+			if item&multiPoint != 0 {
+				keys = append(keys, uint64(id)<<32|noDist)
+			} else {
+				keys = append(keys, uint64(id)<<32|uint64(len(dists)))
+				dists = append(dists, a)
 			}
 			return true
 		})
 	// The R-tree yields ids in no order; sorted, they are appended to the bitmap instead of inserted.
-	slices.Sort(ids)
-	return roaring.BitmapOf(ids...)
+	keys, buf.tmp = sortByID(keys, buf.tmp, uint32(len(st.docs)))
+	ids, near := buf.ids[:0], buf.near[:0]
+	for _, k := range keys {
+		id := uint32(k >> 32)
+		if n := len(ids); n > 0 && ids[n-1] == id {
+			continue // another location of the same document
+		}
+		ids = append(ids, id)
+		d := -1.0
+		if i := k & 0xffffffff; i != noDist {
+			d = dists[i]
+		}
+		near = append(near, nearDoc{id, d})
+	}
+	buf.keys, buf.dists, buf.ids, buf.near = keys, dists, ids, near
+	return roaring.BitmapOf(ids...), near
+}
+
+// buffers are the growing slices of one search, kept for the next: allocating them anew costs more than
+// filling them (fresh memory is zeroed and faulted in page by page).
+type buffers struct {
+	keys  []uint64
+	dists []float64
+	ids   []uint32
+	near  []nearDoc
+	drop  []uint32
+	tmp   []uint64
+}
+
+const noDist = 0xffffffff
+
+// sortByID sorts keys by their upper 32 bits, the document id (below n), with a radix sort of 11-bit digits:
+// two passes over the keys for a million documents, where a comparison sort of the tens of thousands of
+// locations in a radius took most of a geo search. tmp is scratch space; both are returned for reuse.
+func sortByID(keys, tmp []uint64, n uint32) ([]uint64, []uint64) {
+	if len(keys) < 256 {
+		slices.Sort(keys)
+		return keys, tmp
+	}
+	tmp = slices.Grow(tmp[:0], len(keys))[:len(keys)]
+	var count [1 << 11]int
+	for shift := 32; shift < 32+bits.Len32(n); shift += 11 {
+		clear(count[:])
+		for _, k := range keys {
+			count[(k>>shift)&(1<<11-1)]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, k := range keys {
+			d := (k >> shift) & (1<<11 - 1)
+			tmp[count[d]] = k
+			count[d]++
+		}
+		keys, tmp = tmp, keys
+	}
+	return keys, tmp
+}
+
+// approxKm is the equirectangular distance in km from (lat, lon) to (plat, plon), cosLat the cosine of lat:
+// good enough to order by and much cheaper than haversine over a million candidates.
+func approxKm(plat, plon, lat, lon, cosLat float64) float64 {
+	dy := (plat - lat) * 111.195
+	dx := (plon - lon) * 111.195 * cosLat
+	return math.Sqrt(dx*dx + dy*dy)
 }
 
 func haversine(lat1, lon1, lat2, lon2 float64) float64 {
@@ -291,48 +413,90 @@ func (st *state) facetCounts(c *roaring.Bitmap) map[string][]FacetCount {
 // the number of documents rather than of hits. The share is measured: about where both cost the same.
 const maskedShare = 10
 
-// countMasked counts the facets of c document by document: the small dimensions from the bit masks, the
-// places from their arrays.
+// countMasked counts the facets of c document by document from the rows: the small dimensions from the bit
+// masks, the places from their value indexes.
 func (st *state) countMasked(c *roaring.Bitmap, counts []int32) {
 	w := st.maskWords
+	s := w + 2
 	byBit := make([]int32, len(st.valueOf))
+	buf := make([]uint64, 256*s)
 	eachMany(c, func(ids []uint32) {
-		for _, id := range ids {
-			for i, m := range st.masks[int(id)*w : (int(id)+1)*w] {
+		rows := st.gather(buf, ids)
+		for j := 0; j < len(rows); j += s {
+			for i, m := range rows[j : j+w] {
 				for m != 0 {
 					byBit[i*64+bits.TrailingZeros64(m)]++
 					m &= m - 1
 				}
 			}
+			countPlaceWords(rows[j+w], rows[j+w+1], counts, 1)
 		}
 	})
 	for b, n := range byBit {
 		counts[st.valueOf[b]] += n
 	}
-	st.countPlaces(c, counts, 1)
+	st.countMoreAreas(c, counts, 1)
+}
+
+// gather copies the rows of ids into buf, in a loop of independent loads: the processor runs ahead and has
+// many of the cache misses under way at once, where counting straight from the rows would wait for each.
+func (st *state) gather(buf []uint64, ids []uint32) []uint64 {
+	s := st.maskWords + 2
+	rows := st.rows
+	out := buf[:len(ids)*s]
+	if s == 4 { // the usual width, unrolled
+		for j, id := range ids {
+			r, o := rows[int(id)*4:][:4], out[j*4:][:4]
+			o[0], o[1], o[2], o[3] = r[0], r[1], r[2], r[3]
+		}
+		return out
+	}
+	for j, id := range ids {
+		copy(out[j*s:(j+1)*s], rows[int(id)*s:])
+	}
+	return out
+}
+
+// countPlaceWords adds sign for the Kommune and the first two Sozialräume of a row's place words.
+func countPlaceWords(p, p2 uint64, counts []int32, sign int32) {
+	if k := uint32(p); k > 0 {
+		counts[k-1] += sign
+	}
+	if a := uint32(p >> 32); a > 0 {
+		counts[a-1] += sign
+	}
+	if a := uint32(p2); a > 0 {
+		counts[a-1] += sign
+	}
 }
 
 func placeDim(dim string) bool { return dim == DimKommune || dim == DimArea }
 
 func (st *state) countLarge(c *roaring.Bitmap, n uint64, counts []int32) {
+	// The places are counted beside the small dimensions, on the other core: they write other counts.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if n <= st.alive.GetCardinality()/2 {
+			st.countPlaces(c, counts, 1)
+			return
+		}
+		st.countPlaces(roaring.AndNot(st.alive, c), counts, -1)
+		for i, fv := range st.values {
+			if placeDim(fv.dim) {
+				counts[i] += int32(fv.docs.GetCardinality())
+			}
+		}
+	})
 	for i, fv := range st.values {
 		if !placeDim(fv.dim) {
 			counts[i] = int32(c.AndCardinality(fv.docs))
 		}
 	}
-	if n <= st.alive.GetCardinality()/2 {
-		st.countPlaces(c, counts, 1)
-		return
-	}
-	st.countPlaces(roaring.AndNot(st.alive, c), counts, -1)
-	for i, fv := range st.values {
-		if placeDim(fv.dim) {
-			counts[i] += int32(fv.docs.GetCardinality())
-		}
-	}
+	wg.Wait()
 }
 
-// countPlaces adds sign for every Kommune and Sozialraum of the documents of c.
+// countPlaces adds sign for every Kommune and Sozialraum of the documents of c, from the compact arrays: c is
+// large, so reading them in order beats the wider rows.
 func (st *state) countPlaces(c *roaring.Bitmap, counts []int32, sign int32) {
 	eachMany(c, func(ids []uint32) {
 		for _, id := range ids {
@@ -347,10 +511,14 @@ func (st *state) countPlaces(c *roaring.Bitmap, counts []int32, sign int32) {
 			}
 		}
 	})
+	st.countMoreAreas(c, counts, sign)
+}
+
+// countMoreAreas adds sign for the further Sozialräume of the few documents of c in more than two.
+func (st *state) countMoreAreas(c *roaring.Bitmap, counts []int32, sign int32) {
 	if st.moreAreas.IsEmpty() {
 		return
 	}
-	// The further Sozialräume of the few documents in more than two.
 	roaring.And(c, st.moreAreas).Iterate(func(id uint32) bool {
 		areas := 0
 		for _, v := range st.docs[id].in {
@@ -446,8 +614,10 @@ func (w *queryWord) addTypos(v *vocabulary) {
 	}
 }
 
-// scores sums the BM25 score of every query word's matches for the candidates, in a dense array by doc id.
-func (x *Index) scores(st *state, words []queryWord, cand *roaring.Bitmap) []float32 {
+// scores sums the BM25 score of every query word's matches for the candidates, in a dense array by doc id,
+// and returns the documents ranking must look at: the candidates, or fewer when the rest cannot reach the
+// best k (see prune).
+func (x *Index) scores(st *state, words []queryWord, cand *roaring.Bitmap, k int) ([]float32, *roaring.Bitmap) {
 	n := len(st.docs)
 	var s []float32
 	if p, ok := x.scratch.Get().(*[]float32); ok && cap(*p) >= n {
@@ -456,18 +626,148 @@ func (x *Index) scores(st *state, words []queryWord, cand *roaring.Bitmap) []flo
 	} else {
 		s = make([]float32, n)
 	}
-	avgT, avgB := st.avgLens()
-	normT, normB := norms(avgT, st.maxTitleLen), norms(avgB, st.maxBodyLen)
+	sc := scoring{st: st, s: s}
+	sc.avgT, sc.avgB = st.avgLens()
+	sc.normT, sc.normB = norms(sc.avgT, st.maxTitleLen), norms(sc.avgB, st.maxBodyLen)
 	for _, w := range words {
 		for _, m := range w.terms {
 			p := st.vocab.postings[m.term]
 			wt := m.weight * st.idf(p)
-			// Title and body are walked separately, each in document order alongside its frequency exceptions.
-			st.addField(s, p, roaring.And(p.title, cand), wt*weightTitle, avgT, st.titleLens, normT, 8)
-			st.addField(s, p, roaring.And(p.body, cand), wt*weightBody, avgB, st.bodyLens, normB, 0)
+			sc.units = append(sc.units, unit{p, true, wt * weightTitle}, unit{p, false, wt * weightBody})
 		}
 	}
-	return s
+	in := cand
+	if !x.exhaustive {
+		in = sc.prune(cand, k)
+	}
+	// Title and body are walked separately, each in document order alongside its frequency exceptions; the
+	// units are added in the query's order, so that a score is the same sum whatever prune decided.
+	for _, u := range sc.units {
+		sc.add(u, in)
+	}
+	return s, in
+}
+
+// scoring is the state of one query's scoring.
+type scoring struct {
+	st           *state
+	s            []float32
+	units        []unit
+	avgT, avgB   float64
+	normT, normB []float64
+}
+
+// unit is one field of one matched term with its weight (term weight × IDF × field weight).
+type unit struct {
+	p     *posting
+	title bool
+	w     float64
+}
+
+func (u unit) docs() *roaring.Bitmap {
+	if u.title {
+		return u.p.title
+	}
+	return u.p.body
+}
+
+// bound is the most the unit adds to any document's score.
+func (sc *scoring) bound(u unit) float64 {
+	if u.title {
+		return u.w * bm25(int(u.p.maxTF[0]), u.p.minLen[0], sc.avgT)
+	}
+	return u.w * bm25(int(u.p.maxTF[1]), u.p.minLen[1], sc.avgB)
+}
+
+func (sc *scoring) add(u unit, in *roaring.Bitmap) {
+	if u.title {
+		sc.st.addField(sc.s, u.p, roaring.And(u.p.title, in), u.w, sc.avgT, sc.st.titleLens, sc.normT, 8)
+	} else {
+		sc.st.addField(sc.s, u.p, roaring.And(u.p.body, in), u.w, sc.avgB, sc.st.bodyLens, sc.normB, 0)
+	}
+}
+
+// Units of terms in at least 1/commonShare of all documents are common: cheap in score (a low IDF) and dear to
+// add up, since they touch most candidates.
+const commonShare = 16
+
+// prune is the max-score bound of top-k retrieval: a broad word ("Kinder", in two thirds of all offers) adds
+// little to a score, while the rare compounds it also matches ("Pflegekinder") decide the best hits. The
+// rare units are scored first; the k-th best of those partial scores is a lower bound of the k-th best final
+// score. When everything the common units could add to a document is clearly below it (by more than the
+// rounding of scores to two decimals), a document the rare units do not match cannot reach the best k, and
+// only the documents they match are scored and ranked. Otherwise, or when they match fewer than k or more
+// than a quarter of the candidates, all candidates are. The partial scores are cleared again, so the result is exactly that of scoring everything.
+func (sc *scoring) prune(cand *roaring.Bitmap, k int) *roaring.Bitmap {
+	common := sc.st.alive.GetCardinality() / commonShare
+	var rare []unit
+	commonBound, commons := 0.0, 0
+	for _, u := range sc.units {
+		switch c := u.docs().GetCardinality(); {
+		case c == 0:
+		case c >= common:
+			commonBound += sc.bound(u)
+			commons++
+		default:
+			rare = append(rare, u)
+		}
+	}
+	if commons == 0 || len(rare) == 0 || k <= 0 {
+		return cand
+	}
+	matched := roaring.New()
+	for _, u := range rare {
+		matched.Or(u.docs())
+	}
+	matched.And(cand)
+	// Scoring the rare units twice pays only when they match a small part of the candidates.
+	if m := matched.GetCardinality(); m < uint64(k) || m > cand.GetCardinality()/4 {
+		return cand
+	}
+	for _, u := range rare {
+		sc.add(u, matched)
+	}
+	kth := kthLargest(sc.s, matched, k)
+	eachMany(matched, func(ids []uint32) {
+		for _, id := range ids {
+			sc.s[id] = 0
+		}
+	})
+	// The margin covers the rounding to two decimals (0.005 on either side) and float32 sums.
+	if commonBound*(1+1e-5)+0.02 < float64(kth) {
+		return matched
+	}
+	return cand
+}
+
+// kthLargest is the k-th largest score of the documents of in (which has at least k).
+func kthLargest(s []float32, in *roaring.Bitmap, k int) float32 {
+	h := make(minFloats, 0, k)
+	eachMany(in, func(ids []uint32) {
+		for _, id := range ids {
+			v := s[id]
+			if len(h) < k {
+				heap.Push(&h, v)
+			} else if v > h[0] {
+				h[0] = v
+				heap.Fix(&h, 0)
+			}
+		}
+	})
+	return h[0]
+}
+
+type minFloats []float32
+
+func (h minFloats) Len() int           { return len(h) }
+func (h minFloats) Less(i, j int) bool { return h[i] < h[j] }
+func (h minFloats) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *minFloats) Push(v any)        { *h = append(*h, v.(float32)) }
+func (h *minFloats) Pop() any {
+	old := *h
+	v := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return v
 }
 
 // norms is the BM25 term-frequency part of a single occurrence by field length, up to maxLen (at most 4096).
@@ -571,9 +871,11 @@ func (h *worstFirst) Pop() any {
 }
 
 // rank returns the hits of the requested page: a heap keeps the best page*perPage candidates.
-func (st *state) rank(q *Query, cand *roaring.Bitmap, scores []float32, words []queryWord) []Hit {
+// near, from a radius search, has the distances of the candidates with one location, in id order.
+// total is the number of candidates; cand may be fewer, those that can reach the page (see prune).
+func (st *state) rank(q *Query, total uint64, cand *roaring.Bitmap, scores []float32, words []queryWord, near []nearDoc) []Hit {
 	k := q.Page * q.PerPage
-	if int(cand.GetCardinality()) <= (q.Page-1)*q.PerPage {
+	if int(total) <= (q.Page-1)*q.PerPage {
 		return []Hit{}
 	}
 	h := make(worstFirst, 0, k)
@@ -594,7 +896,14 @@ func (st *state) rank(q *Query, cand *roaring.Bitmap, scores []float32, words []
 			}
 			r.confirmed = st.confirmed[id]
 			if q.HasPoint {
-				r.distance = st.docs[id].approxDistance(q.Lat, q.Lon, cosLat)
+				for len(near) > 0 && near[0].id < id {
+					near = near[1:]
+				}
+				if len(near) > 0 && near[0].id == id && near[0].dist >= 0 {
+					r.distance = near[0].dist
+				} else {
+					r.distance = st.docs[id].approxDistance(q.Lat, q.Lon, cosLat)
+				}
 			}
 			if len(h) < k {
 				heap.Push(&h, r)
@@ -620,9 +929,7 @@ func (st *state) rank(q *Query, cand *roaring.Bitmap, scores []float32, words []
 func (d *doc) approxDistance(lat, lon, cosLat float64) float64 {
 	best := -1.0
 	for _, p := range d.points {
-		dy := (p[0] - lat) * 111.195
-		dx := (p[1] - lon) * 111.195 * cosLat
-		if km := math.Sqrt(dx*dx + dy*dy); best < 0 || km < best {
+		if km := approxKm(p[0], p[1], lat, lon, cosLat); best < 0 || km < best {
 			best = km
 		}
 	}

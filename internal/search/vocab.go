@@ -20,6 +20,11 @@ type posting struct {
 	// df is the number of documents with the term in title or body (|title ∪ body|), kept by indexText and
 	// clear, so that a query need not count it from the bitmaps for every term it matches.
 	df int
+	// The largest count and the shortest field length among the documents with the term in the title [0]
+	// and the body [1]: the highest BM25 it can add, for pruning. Removals leave them as they are, which
+	// keeps them bounds.
+	maxTF  [2]uint8
+	minLen [2]uint16
 }
 
 // termFreq is a document's title count << 8 | body count.

@@ -142,10 +142,7 @@ func (s *server) searchPage(r *http.Request, lang string) (string, any, error) {
 		return "", nil, errs.E(errs.NotFound, "error.not_found")
 	}
 	d.Pager = searchPager(r, page, pages, res.Total)
-	found, err := search.Details(r.Context(), s.store, res.Hits, now)
-	if err != nil {
-		return "", nil, err
-	}
+	found := s.search.Details(res.Hits, now)
 	first := (page-1)*perPage + 1
 	for i, f := range found {
 		o := f.Doc.Offer

@@ -1,0 +1,81 @@
+package search
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/kette-org/kette/internal/demo"
+	"github.com/kette-org/kette/internal/store"
+	"github.com/kette-org/kette/internal/store/storetest"
+)
+
+// Pruning (scoring only the documents the rare matches of a broad word find) must give the very hits, scores
+// and order of scoring every candidate, on every page; and on the demo data it must actually prune.
+func TestPruningKeepsTheBestHits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if err := demo.Load(ctx, s, nil); err != nil {
+			t.Fatal(err)
+		}
+		x := New(Options{})
+		if err := x.Build(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		pruned := 0
+		for _, text := range []string{"Kinder", "Beratung", "Familie", "Eltern", "Eltern Kurs", "Hebamme", "Kinder Beratung",
+			"Sprache", "Familien Kinder"} {
+			for _, perPage := range []int{1, 3, 10} {
+				for page := 1; page <= 3; page++ {
+					q := Query{Text: text, Page: page, PerPage: perPage}
+					got, err := x.Search(q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					x.exhaustive = true
+					want, err := x.Search(q)
+					x.exhaustive = false
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got.Total != want.Total || !slices.Equal(got.Hits, want.Hits) {
+						t.Errorf("%q page %d of %d: pruned %+v, exhaustive %+v", text, page, perPage, got.Hits, want.Hits)
+					}
+				}
+			}
+			words := analyzeQuery(x.st.vocab, text)
+			cand := x.st.alive.Clone()
+			for _, w := range words {
+				cand.And(w.docs(x.st.vocab))
+			}
+			if _, ranked := x.scores(x.st, words, cand, 3); ranked.GetCardinality() < cand.GetCardinality() {
+				pruned++
+			}
+		}
+		if pruned == 0 {
+			t.Error("no query was pruned: the test compared nothing")
+		}
+	})
+}
+
+func TestSortByIDSortsByDocument(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 2))
+	var tmp []uint64
+	for _, n := range []int{0, 1, 255, 256, 1000, 70_000} {
+		keys := make([]uint64, n)
+		for i := range keys {
+			keys[i] = uint64(r.Uint32N(1_000_000))<<32 | uint64(r.Uint32())
+		}
+		var got []uint64
+		got, tmp = sortByID(slices.Clone(keys), tmp, 1_000_000)
+		if !slices.IsSortedFunc(got, func(a, b uint64) int { return int(a>>32) - int(b>>32) }) {
+			t.Errorf("%d keys: not in document order", n)
+		}
+		slices.Sort(got)
+		slices.Sort(keys)
+		if !slices.Equal(got, keys) {
+			t.Errorf("%d keys: lost or changed keys", n)
+		}
+	}
+}
