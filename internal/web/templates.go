@@ -19,7 +19,9 @@ import (
 var templateFS embed.FS
 
 // sharedTemplates are parsed into every page.
-var sharedTemplates = []string{"templates/layout.html", "templates/partials.html", "templates/forms.html"}
+// chainparts.html holds what the chain pages of the administration and the public chain view share; it is
+// German and English only, as they are, so it is not one of the public pages' partials.
+var sharedTemplates = []string{"templates/layout.html", "templates/partials.html", "templates/forms.html", "templates/chainparts.html"}
 
 // loadTemplates parses every page together with the layout and binds, per language of the catalogue, the
 // functions that translate and format. Each language gets its own copy, so rendering needs no per-request
