@@ -38,8 +38,7 @@ type Snapshot struct {
 
 	refreshMu sync.Mutex // one Build or Refresh at a time
 	src       *store.Store
-	lastAudit int64               // the audit log is applied up to here
-	gaps      map[int64]time.Time // ids below lastAudit not yet seen: a transaction may still commit them
+	feed      *store.ChangeFeed // the position in the audit log
 
 	mu sync.RWMutex
 	st *snapState
@@ -53,7 +52,7 @@ type SnapshotOptions struct {
 
 // NewSnapshot returns an empty snapshot; Build fills it.
 func NewSnapshot(opts SnapshotOptions) *Snapshot {
-	x := &Snapshot{log: opts.Logger, now: opts.Now, st: newSnapState(), gaps: map[int64]time.Time{}}
+	x := &Snapshot{log: opts.Logger, now: opts.Now, st: newSnapState()}
 	if x.log == nil {
 		x.log = slog.New(slog.DiscardHandler)
 	}
@@ -151,7 +150,7 @@ func (x *Snapshot) build(ctx context.Context, s *store.Store) error {
 	x.st = st
 	x.src = s
 	x.mu.Unlock()
-	x.lastAudit, x.gaps = last, map[int64]time.Time{}
+	x.feed = store.NewChangeFeed(last, x.now)
 	return nil
 }
 
@@ -195,49 +194,9 @@ func (x *Snapshot) Refresh(ctx context.Context) (int, error) {
 	if x.src == nil {
 		return 0, &errs.Error{Code: errs.Internal, Err: errors.New("chain snapshot refreshed before Build")}
 	}
-	applied := 0
-	for {
-		changes, err := x.src.AuditChanges(ctx, x.lastAudit, x.gapIDs(), refreshLimit)
-		if err != nil || len(changes) == 0 {
-			return applied, err
-		}
-		if err := x.apply(ctx, changes); err != nil {
-			return applied, err
-		}
-		x.advance(changes)
-		applied += len(changes)
-		if len(changes) < refreshLimit {
-			return applied, nil
-		}
-	}
-}
-
-// gapIDs and advance follow the audit log exactly as the search index does (internal/search): see there.
-func (x *Snapshot) gapIDs() []int64 {
-	cutoff := x.now().Add(-time.Minute)
-	ids := make([]int64, 0, len(x.gaps))
-	for id, seen := range x.gaps {
-		if seen.Before(cutoff) || len(ids) >= 500 {
-			delete(x.gaps, id) // rolled back, or too many to ask about
-			continue
-		}
-		ids = append(ids, id)
-	}
-	return ids
-}
-
-func (x *Snapshot) advance(changes []store.AuditChange) {
-	now := x.now()
-	for _, c := range changes {
-		delete(x.gaps, c.ID)
-		if c.ID <= x.lastAudit {
-			continue
-		}
-		for missing := max(x.lastAudit+1, c.ID-1000); missing < c.ID; missing++ {
-			x.gaps[missing] = now
-		}
-		x.lastAudit = c.ID
-	}
+	return x.feed.Follow(ctx, x.src, refreshLimit, func(changes []store.AuditChange) error {
+		return x.apply(ctx, changes)
+	})
 }
 
 // apply re-reads what the changes touch and puts it into the snapshot.
@@ -336,7 +295,10 @@ func (x *Snapshot) Stats() SnapshotStats {
 func (x *Snapshot) Position() int64 {
 	x.refreshMu.Lock()
 	defer x.refreshMu.Unlock()
-	return x.lastAudit
+	if x.feed == nil {
+		return 0
+	}
+	return x.feed.Position()
 }
 
 // Taxonomies is the vocabulary of the store the snapshot was built from (an empty one before Build, whose
