@@ -38,8 +38,7 @@ type Index struct {
 	refreshMu sync.Mutex // one Build or Refresh at a time
 	src       *store.Store
 	tax       *taxonomy.Set
-	lastAudit int64               // the change log is applied up to here
-	gaps      map[int64]time.Time // ids below lastAudit not yet seen: a transaction may still commit them
+	feed      *store.ChangeFeed // the position in the change log (the audit log)
 
 	mu sync.RWMutex
 	st *state
@@ -52,7 +51,7 @@ type Index struct {
 
 // New returns an empty index; Build fills it.
 func New(opts Options) *Index {
-	x := &Index{log: opts.Logger, now: opts.Now, batch: opts.Batch, st: newState(), gaps: map[int64]time.Time{}}
+	x := &Index{log: opts.Logger, now: opts.Now, batch: opts.Batch, st: newState()}
 	if x.log == nil {
 		x.log = slog.New(slog.DiscardHandler)
 	}
@@ -182,7 +181,7 @@ func (x *Index) Build(ctx context.Context, s *store.Store) error {
 	x.mu.Lock()
 	x.st, x.tax = st, s.Taxonomies()
 	x.mu.Unlock()
-	x.src, x.lastAudit, x.gaps = s, last, map[int64]time.Time{}
+	x.src, x.feed = s, store.NewChangeFeed(last, x.now)
 	return nil
 }
 
@@ -587,49 +586,9 @@ func (x *Index) Refresh(ctx context.Context) (int, error) {
 	if x.src == nil {
 		return 0, &errs.Error{Code: errs.Internal, Err: errors.New("search index refreshed before Build")}
 	}
-	applied := 0
-	for {
-		changes, err := x.src.AuditChanges(ctx, x.lastAudit, x.gapIDs(), 2000)
-		if err != nil || len(changes) == 0 {
-			return applied, err
-		}
-		if err := x.apply(ctx, changes); err != nil {
-			return applied, err
-		}
-		x.advance(changes)
-		applied += len(changes)
-		if len(changes) < 2000 {
-			return applied, nil
-		}
-	}
-}
-
-func (x *Index) gapIDs() []int64 {
-	cutoff := x.now().Add(-time.Minute)
-	ids := make([]int64, 0, len(x.gaps))
-	for id, seen := range x.gaps {
-		if seen.Before(cutoff) || len(ids) >= 500 {
-			delete(x.gaps, id) // rolled back, or too many to ask about
-			continue
-		}
-		ids = append(ids, id)
-	}
-	return ids
-}
-
-// advance moves the change-log position past changes and notes the ids it skipped.
-func (x *Index) advance(changes []store.AuditChange) {
-	now := x.now()
-	for _, c := range changes {
-		delete(x.gaps, c.ID)
-		if c.ID <= x.lastAudit {
-			continue
-		}
-		for missing := max(x.lastAudit+1, c.ID-1000); missing < c.ID; missing++ {
-			x.gaps[missing] = now
-		}
-		x.lastAudit = c.ID
-	}
+	return x.feed.Follow(ctx, x.src, 2000, func(changes []store.AuditChange) error {
+		return x.apply(ctx, changes)
+	})
 }
 
 // apply re-reads the offers the changes touch and puts them into the index.
@@ -682,5 +641,8 @@ func (x *Index) apply(ctx context.Context, changes []store.AuditChange) error {
 func (x *Index) Position() int64 {
 	x.refreshMu.Lock()
 	defer x.refreshMu.Unlock()
-	return x.lastAudit
+	if x.feed == nil {
+		return 0
+	}
+	return x.feed.Position()
 }
