@@ -173,7 +173,8 @@ func (noMail) Send(context.Context, mail.Message) error {
 func startSearch(ctx context.Context, s *store.Store, log *slog.Logger) (*search.Index, error) {
 	start := time.Now()
 	idx := search.New(search.Options{Logger: log})
-	if err := idx.Build(ctx, s); err != nil {
+	// The process is ours: the build runs with the collector paced by a memory limit (see search.PacedBuild).
+	if err := search.PacedBuild(search.BuildMemoryLimit, func() error { return idx.Build(ctx, s) }); err != nil {
 		return nil, errs.Wrap(err, "search index")
 	}
 	log.Info("search index built", "offers", idx.Len(), "duration", time.Since(start).Round(time.Millisecond))

@@ -123,7 +123,8 @@ func baseline(ctx context.Context, opts Options, idx *search.Index, mix []*bench
 		return errs.Wrap(err, "count bench_search")
 	}
 	if rep.PGOffers != rep.NOffers {
-		return errs.Wrap(fmt.Errorf("PostgreSQL holds %d public offers, the index %d", rep.PGOffers, rep.NOffers), "baseline")
+		return &errs.Error{Code: errs.Invalid, Message: "error.bench_pg_other_offers",
+			Err: fmt.Errorf("baseline: PostgreSQL holds %d public offers, the index %d", rep.PGOffers, rep.NOffers)}
 	}
 	say(opts.Progress, "Dieselben Suchen in PostgreSQL …")
 	var all []time.Duration

@@ -138,7 +138,8 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 	idx := search.New(search.Options{Logger: opts.Log})
 	c0, cpuOK := cpuTime()
 	start := time.Now()
-	if err := idx.Build(ctx, opts.Source); err != nil {
+	// As kette serve builds it: with the collector paced by a memory limit (search.PacedBuild).
+	if err := search.PacedBuild(search.BuildMemoryLimit, func() error { return idx.Build(ctx, opts.Source) }); err != nil {
 		return rep, err
 	}
 	rep.BuildS = time.Since(start).Seconds()
