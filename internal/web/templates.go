@@ -95,8 +95,11 @@ func (s *server) funcs(lang string) template.FuncMap {
 		"choice": func(f formState, name, labelID string, opts []option) checkGroup {
 			return checkGroup{Name: name, Legend: l.T(labelID), Options: opts, Error: f.state().Errors[name]}
 		},
-		"tel":    telHref,
-		"osm":    osmURL,
+		"tel": telHref,
+		"osm": osmURL,
+		"areaMap": func(id, title, caption string, m any, legend []legendItem, none string) areaMapFigure {
+			return areaMapFigure{ID: id, Title: title, Caption: caption, Map: m, Legend: legend, None: none}
+		},
 		"static": s.static.url,
 		"eventTime": func(e catalog.Event, zone string) eventTimes {
 			return eventTimesOf(l, e, zone, s.berlin)
@@ -125,4 +128,13 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// areaMapFigure is what the "area-map" template draws: a map of Sozialräume shaded by a value (Map holds
+// Areas and ViewBox), its legend and, when None is set, the swatch of Areas without a value.
+type areaMapFigure struct {
+	ID, Title, Caption string
+	Map                any
+	Legend             []legendItem
+	None               string
 }
