@@ -700,24 +700,7 @@ func (s *Store) chainTermGroups(ctx context.Context, taxonomy string) ([]idGroup
 
 // chainLocationGroups reads the offers held at every location, one row per location.
 func (s *Store) chainLocationGroups(ctx context.Context) ([]idGroup, error) {
-	rows, err := s.scan(ctx, `SELECT location_id, `+s.idList("offer_id")+` FROM offer_locations GROUP BY location_id`)
-	if err != nil {
-		return nil, errs.Wrap(err, "all chain offer locations")
-	}
-	defer rows.Close()
-	var out []idGroup
-	for rows.Next() {
-		var g idGroup
-		var ids sql.RawBytes
-		if err := rows.Scan(&g.id, &ids); err != nil {
-			return nil, errs.Wrap(err, "scan chain offer location")
-		}
-		if g.ids, err = parseIDs(ids); err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, errs.Wrap(rows.Err(), "all chain offer locations")
+	return s.chainIDGroups(ctx, `SELECT location_id, `+s.idList("offer_id")+` FROM offer_locations GROUP BY location_id`)
 }
 
 func compareIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }

@@ -240,28 +240,7 @@ func (s *server) chainPage(r *http.Request, lang string) (string, any, error) {
 
 	// The heatmap of the chosen phase: Areas × fields, the number of offers in each cell, "!" on a gap.
 	phaseLabel := a.Tax.Label(taxonomy.Phase, p.Phase, lang)
-	p.Heatmap = heat(a, l.T("chainview.heatmap.heading")+": "+phaseLabel, l.T("chainview.heatmap.desc", map[string]any{"Phase": phaseLabel}),
-		fieldLabels(a.Tax, fields, lang), func(key string) []chain.Cell {
-			var out []chain.Cell
-			for _, fd := range fields {
-				c, _ := m.Cell(key, p.Phase, fd)
-				out = append(out, c)
-			}
-			return out
-		}, f)
-	trans := a.Transitions()
-	var transLabels []string
-	for _, t := range trans {
-		transLabels = append(transLabels, a.Tax.Label(taxonomy.Transition, t, lang))
-	}
-	p.Trans = heat(a, l.T("chainview.transitions.heading"), l.T("chainview.transitions.desc"), transLabels, func(key string) []chain.Cell {
-		var out []chain.Cell
-		for _, t := range trans {
-			c, _ := m.Transition(key, t)
-			out = append(out, c)
-		}
-		return out
-	}, f)
+	p.Heatmap, p.Trans = chainHeatmaps(a, p.Phase, l, lang, f)
 
 	// The map: gaps per Area, or the coverage of the chosen phase and field.
 	values := map[string]float64{}
@@ -451,6 +430,36 @@ func numberFormat(lang string) chart.Format {
 
 // heat draws Areas × columns with the number of offers per cell; the colour follows the coverage (offers per
 // 1,000 children), so a small Area with few offers is not darker than a large one; "!" marks a gap.
+// chainHeatmaps draws the matrix of one phase (Areas × fields) and the transitions (Areas × transitions) as
+// heatmaps: the chain page and the public chain view show the same two.
+func chainHeatmaps(a report.Analysis, phase string, l *i18n.Localizer, lang string, f chart.Format) (phaseHeat, trans heatView) {
+	m, fields := a.Matrix, a.Fields()
+	label := a.Tax.Label(taxonomy.Phase, phase, lang)
+	phaseHeat = heat(a, l.T("chainview.heatmap.heading")+": "+label, l.T("chainview.heatmap.desc", map[string]any{"Phase": label}),
+		fieldLabels(a.Tax, fields, lang), func(key string) []chain.Cell {
+			var out []chain.Cell
+			for _, fd := range fields {
+				c, _ := m.Cell(key, phase, fd)
+				out = append(out, c)
+			}
+			return out
+		}, f)
+	codes := a.Transitions()
+	var labels []string
+	for _, t := range codes {
+		labels = append(labels, a.Tax.Label(taxonomy.Transition, t, lang))
+	}
+	trans = heat(a, l.T("chainview.transitions.heading"), l.T("chainview.transitions.desc"), labels, func(key string) []chain.Cell {
+		var out []chain.Cell
+		for _, t := range codes {
+			c, _ := m.Transition(key, t)
+			out = append(out, c)
+		}
+		return out
+	}, f)
+	return phaseHeat, trans
+}
+
 func heat(a report.Analysis, title, desc string, cols []string, cells func(areaKey string) []chain.Cell, f chart.Format) heatView {
 	h := chart.Heatmap{Title: title, Desc: desc, Cols: cols}
 	var v heatView

@@ -114,7 +114,7 @@ func (s *server) publicChain(r *http.Request, lang string) (string, any, error) 
 	f := numberFormat(lang)
 
 	if d.Show[portal.ViewMatrix] {
-		phases, fields := a.Phases(), a.Fields()
+		phases := a.Phases()
 		var pv errs.Validation
 		phase := pick(&pv, "lebensphase", r.URL.Query().Get(phaseParam), phases)
 		if err := pv.Err(); err != nil {
@@ -122,28 +122,7 @@ func (s *server) publicChain(r *http.Request, lang string) (string, any, error) 
 		}
 		d.Phases = chainOptions(a.Tax, taxonomy.Phase, phases, phase, lang)
 		d.PhaseLabel = a.Tax.Label(taxonomy.Phase, phase, lang)
-		d.Heatmap = heat(a, l.T("chainview.heatmap.heading")+": "+d.PhaseLabel, l.T("chainview.heatmap.desc", map[string]any{"Phase": d.PhaseLabel}),
-			fieldLabels(a.Tax, fields, lang), func(key string) []chain.Cell {
-				var out []chain.Cell
-				for _, fd := range fields {
-					c, _ := m.Cell(key, phase, fd)
-					out = append(out, c)
-				}
-				return out
-			}, f)
-		trans := a.Transitions()
-		var labels []string
-		for _, t := range trans {
-			labels = append(labels, a.Tax.Label(taxonomy.Transition, t, lang))
-		}
-		d.Trans = heat(a, l.T("chainview.transitions.heading"), l.T("chainview.transitions.desc"), labels, func(key string) []chain.Cell {
-			var out []chain.Cell
-			for _, t := range trans {
-				c, _ := m.Transition(key, t)
-				out = append(out, c)
-			}
-			return out
-		}, f)
+		d.Heatmap, d.Trans = chainHeatmaps(a, phase, l, lang, f)
 	}
 
 	if d.Show[portal.ViewGaps] {
