@@ -73,6 +73,7 @@ func (a *api) searchOffers(r *http.Request) (any, error) {
 		return nil, err
 	}
 	p.Query.Explain = r.URL.Query().Get("explain") == "1"
+	p.Query.Facets = search.ScopedFacets(&p.Query)
 	res, err := a.Search.Search(p.Query)
 	if err != nil {
 		return nil, err
@@ -106,13 +107,8 @@ func (a *api) searchOffers(r *http.Request) (any, error) {
 		}
 		out.Hits = append(out.Hits, h)
 	}
-	// The Sozialräume are counted only for a search within Kommunen or Sozialräume: across the whole country
-	// they are thousands of values nobody picks from, and were most of the response.
-	areas := len(p.Query.KommuneIDs) > 0 || len(p.Query.AreaIDs) > 0
+	// The Sozialräume are counted only for a search within Kommunen or Sozialräume (search.ScopedFacets).
 	for dim, counts := range res.Facets {
-		if dim == search.DimArea && !areas {
-			continue
-		}
 		fc := make([]facetCount, 0, len(counts))
 		for _, c := range counts {
 			fc = append(fc, facetCount{Value: c.Value, Count: c.Count})

@@ -79,3 +79,28 @@ func TestSortByIDSortsByDocument(t *testing.T) {
 		}
 	}
 }
+
+// The age filter tests few candidates one by one and unites the age ranges for many: both must keep the same
+// offers, also at the edges of the ranges.
+func TestAgeFilterPathsAgree(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	if err := demo.Load(ctx, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	x := New(Options{})
+	if err := x.Build(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	st := x.st
+	for m := int32(0); m <= MaxAgeMonths; m++ {
+		union := st.ageUnion(m)
+		tested := st.ageTest(st.alive, m, &buffers{})
+		if !union.Equals(tested) {
+			t.Errorf("age %d months: the union keeps %d offers, the test per offer %d", m, union.GetCardinality(), tested.GetCardinality())
+		}
+		if m == 12 && (union.IsEmpty() || union.GetCardinality() == st.alive.GetCardinality()) {
+			t.Errorf("age 12 months keeps %d of %d offers: the comparison tells nothing", union.GetCardinality(), st.alive.GetCardinality())
+		}
+	}
+}

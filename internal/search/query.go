@@ -38,6 +38,9 @@ type Query struct {
 	PerPage           int     // 0 is DefaultPerPage
 	Now               time.Time
 	Explain           bool // fill Hit.Explain
+	// Facets are the dimensions whose counts the search returns (see Dimensions); empty counts all. An
+	// answer that shows no places leaves out DimKommune and DimArea, which saves counting them.
+	Facets []string
 }
 
 // Limits of a query.

@@ -23,9 +23,11 @@
 //     written here), one edit for words of 4–7 letters, two from 8.
 //   - Ranking is BM25 over title (weight 3) and body (description and organization name, weight 1), summed
 //     over the query words; compound matches count 0.7, typo matches 0.5. Ties (to two decimals) are broken by
-//     distance, then by the freshness of last_confirmed_at. A broad word's common matches are added only to
-//     the documents its rare matches found when they cannot lift any other document onto the page (max-score
-//     pruning, see prune); the hits are exactly those of scoring every candidate.
+//     distance, then by the freshness of last_confirmed_at. Weak matches (a broad word, a body) are added only
+//     to the documents the strong ones found when they cannot lift any other document onto the page
+//     (max-score pruning, see prune); the hits are exactly those of scoring every candidate.
+//   - Filters and words are intersected smallest first; the facets count only the dimensions the caller
+//     shows (Query.Facets), so a page without places does not count thousands of Sozialräume.
 //   - A results list's fields (name, organization, places …) come from memory too (Details), so a search
 //     page or API answer reads nothing from the database.
 package search
@@ -81,28 +83,39 @@ func (x *Index) Search(q Query) (Result, error) {
 		buf = &buffers{}
 	}
 	defer x.bufs.Put(buf)
-	cand, near := st.filter(&q, buf)
-	for _, w := range words {
-		cand.And(w.docs(st.vocab))
-	}
+	cand, near := st.filter(&q, words, buf)
 	total := cand.GetCardinality()
 	res := Result{Total: int(total)}
+	want := wanted(q.Facets)
 	// A large result counts its facets on a second core while this one scores and ranks.
 	var wg sync.WaitGroup
 	if total >= parallelFrom {
-		wg.Go(func() { res.Facets = st.facetCounts(cand) })
+		wg.Go(func() { res.Facets = st.facetCounts(cand, want) })
 	} else {
-		res.Facets = st.facetCounts(cand)
+		res.Facets = st.facetCounts(cand, want)
 	}
 	var scores []float32
 	ranked := cand
 	if len(words) > 0 {
 		scores, ranked = x.scores(st, words, cand, q.Page*q.PerPage)
-		defer x.scratch.Put(&scores)
 	}
 	res.Hits = st.rank(&q, total, ranked, scores, words, near)
+	if scores != nil {
+		x.putScores(scores, ranked)
+	}
 	wg.Wait()
 	return res, nil
+}
+
+// putScores clears the scores of the documents scored and keeps the array for the next search: clearing only
+// those is much cheaper than clearing a million entries when few were scored. Arrays in x.scratch are all zero.
+func (x *Index) putScores(s []float32, scored *roaring.Bitmap) {
+	eachMany(scored, func(ids []uint32) {
+		for _, id := range ids {
+			s[id] = 0
+		}
+	})
+	x.scratch.Put(&s)
 }
 
 // parallelFrom is the result size from which facets are counted in parallel with ranking: below it, starting a
@@ -123,21 +136,30 @@ func eachMany(b *roaring.Bitmap, fn func(ids []uint32)) {
 	}
 }
 
-// filter is the bitmap of the documents that pass every filter of q, and with a radius the documents within
-// it with their distances (see within).
-func (st *state) filter(q *Query, buf *buffers) (*roaring.Bitmap, []nearDoc) {
-	c := st.alive.Clone()
+// filter is the bitmap of the documents that pass every filter of q and contain every word, and with a radius
+// the documents within it with their distances (see within). The bitmaps of the filters and words are
+// intersected smallest first, so a selective filter makes every further step cheap; the age, which is a union
+// of hundreds of ranges, is then tested per document when few are left (see keepAge).
+func (st *state) filter(q *Query, words []queryWord, buf *buffers) (*roaring.Bitmap, []nearDoc) {
+	var sets []*roaring.Bitmap
 	anyOf := func(dim string, values []string) {
 		if len(values) == 0 {
 			return
 		}
-		u := roaring.New()
+		var u []*roaring.Bitmap
 		for _, v := range values {
 			if fv := st.facet(dim, v, false); fv != nil {
-				u.Or(fv.docs)
+				u = append(u, fv.docs)
 			}
 		}
-		c.And(u)
+		switch len(u) {
+		case 0:
+			sets = append(sets, roaring.New())
+		case 1:
+			sets = append(sets, u[0]) // shared: intersect clones before it changes anything
+		default:
+			sets = append(sets, roaring.FastOr(u...))
+		}
 	}
 	anyOf(DimPhase, q.Phases)
 	anyOf(DimField, q.Fields)
@@ -155,24 +177,78 @@ func (st *state) filter(q *Query, buf *buffers) (*roaring.Bitmap, []nearDoc) {
 	if q.Weekday > 0 {
 		anyOf(DimWeekday, []string{strconv.Itoa(q.Weekday)})
 	}
-	if q.AgeMonths != nil {
-		var fit []*roaring.Bitmap
-		for r, docs := range st.ages {
-			if fitsAge(r[0], r[1], int32(*q.AgeMonths)) {
-				fit = append(fit, docs)
-			}
-		}
-		c.And(roaring.FastOr(fit...))
+	for _, w := range words {
+		sets = append(sets, w.docs(st.vocab))
 	}
 	var near []nearDoc
 	if q.HasPoint && q.RadiusKm > 0 {
 		var in *roaring.Bitmap
 		in, near = st.within(q.Lat, q.Lon, q.RadiusKm, buf)
-		c.And(in)
+		sets = append(sets, in)
+	}
+	c := st.intersect(sets)
+	if q.AgeMonths != nil {
+		c = st.keepAge(c, int32(*q.AgeMonths), buf)
 	}
 	st.keep(c, q, buf)
 	return c, near
 }
+
+// intersect is a new bitmap of the documents in every set, all alive documents when there is none. Every set
+// holds alive documents only (clear takes a removed one out of each).
+func (st *state) intersect(sets []*roaring.Bitmap) *roaring.Bitmap {
+	if len(sets) == 0 {
+		return st.alive.Clone()
+	}
+	slices.SortFunc(sets, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
+	c := sets[0].Clone()
+	for _, b := range sets[1:] {
+		if c.IsEmpty() {
+			break
+		}
+		c.And(b)
+	}
+	return c
+}
+
+// keepAge is c without the documents whose age range does not hold the age m: tested per document from the
+// dense ranges when c is small, as the union of the fitting ranges (hundreds of bitmaps) when it is large.
+func (st *state) keepAge(c *roaring.Bitmap, m int32, buf *buffers) *roaring.Bitmap {
+	if c.GetCardinality() >= st.alive.GetCardinality()/ageUnionShare {
+		c.And(st.ageUnion(m))
+		return c
+	}
+	return st.ageTest(c, m, buf)
+}
+
+// ageUnion is the documents whose age range holds m.
+func (st *state) ageUnion(m int32) *roaring.Bitmap {
+	var fit []*roaring.Bitmap
+	for r, docs := range st.ages {
+		if fitsAge(r[0], r[1], m) {
+			fit = append(fit, docs)
+		}
+	}
+	return roaring.FastOr(fit...)
+}
+
+// ageTest is the documents of c whose age range holds m, tested one by one.
+func (st *state) ageTest(c *roaring.Bitmap, m int32, buf *buffers) *roaring.Bitmap {
+	kept := buf.kept[:0]
+	eachMany(c, func(ids []uint32) {
+		for _, id := range ids {
+			if r := st.ageRange[id]; fitsAge(int32(r>>16)-1, int32(r&0xffff)-1, m) {
+				kept = append(kept, id)
+			}
+		}
+	})
+	buf.kept = kept
+	return roaring.BitmapOf(kept...)
+}
+
+// From a tenth of all documents the union of the fitting age ranges is cheaper than a test per document
+// (measured at a million offers).
+const ageUnionShare = 10
 
 // keep removes the documents of c that are not open now: it runs last, over what the bitmaps left.
 func (st *state) keep(c *roaring.Bitmap, q *Query, buf *buffers) {
@@ -285,6 +361,7 @@ type buffers struct {
 	ids   []uint32
 	near  []nearDoc
 	drop  []uint32
+	kept  []uint32
 	tmp   []uint64
 }
 
@@ -361,21 +438,23 @@ func uuidStrings[T fmt.Stringer](ids []T) []string {
 // bitmaps do fastest; Kommune and Sozialraum, with thousands of values of few documents each, from the dense
 // per-document arrays — over the hits, or, when the hits are most documents, over the others, subtracted
 // from the counts of all.
-func (st *state) facetCounts(c *roaring.Bitmap) map[string][]FacetCount {
+// The places (Kommunen and Sozialräume) are counted only when want asks for either.
+func (st *state) facetCounts(c *roaring.Bitmap, want func(dim string) bool) map[string][]FacetCount {
 	out := make(map[string][]FacetCount, 12)
 	n := c.GetCardinality()
 	if n == 0 {
 		return out
 	}
 	counts := make([]int32, len(st.values))
+	places := want(DimKommune) || want(DimArea)
 	if n < st.alive.GetCardinality()/maskedShare {
-		st.countMasked(c, counts)
+		st.countMasked(c, counts, places)
 	} else {
-		st.countLarge(c, n, counts)
+		st.countLarge(c, n, counts, places)
 	}
 	if len(st.byValue) != len(st.values) { // not yet sorted: cannot happen after Build and Refresh
 		for i, n := range counts {
-			if n > 0 {
+			if n > 0 && want(st.values[i].dim) {
 				fv := st.values[i]
 				out[fv.dim] = append(out[fv.dim], FacetCount{Value: fv.value, Count: int(n)})
 			}
@@ -388,7 +467,7 @@ func (st *state) facetCounts(c *roaring.Bitmap) map[string][]FacetCount {
 	// The order of sortCounts, with the rank of each value in byValue instead of comparing strings.
 	perDim := make(map[string][]int32, 12)
 	for i, n := range counts {
-		if n > 0 {
+		if n > 0 && want(st.values[i].dim) {
 			perDim[st.values[i].dim] = append(perDim[st.values[i].dim], int32(i))
 		}
 	}
@@ -414,8 +493,8 @@ func (st *state) facetCounts(c *roaring.Bitmap) map[string][]FacetCount {
 const maskedShare = 10
 
 // countMasked counts the facets of c document by document from the rows: the small dimensions from the bit
-// masks, the places from their value indexes.
-func (st *state) countMasked(c *roaring.Bitmap, counts []int32) {
+// masks, the places (when asked for) from their value indexes.
+func (st *state) countMasked(c *roaring.Bitmap, counts []int32, places bool) {
 	w := st.maskWords
 	s := w + 2
 	byBit := make([]int32, len(st.valueOf))
@@ -429,13 +508,17 @@ func (st *state) countMasked(c *roaring.Bitmap, counts []int32) {
 					m &= m - 1
 				}
 			}
-			countPlaceWords(rows[j+w], rows[j+w+1], counts, 1)
+			if places {
+				countPlaceWords(rows[j+w], rows[j+w+1], counts, 1)
+			}
 		}
 	})
 	for b, n := range byBit {
 		counts[st.valueOf[b]] += n
 	}
-	st.countMoreAreas(c, counts, 1)
+	if places {
+		st.countMoreAreas(c, counts, 1)
+	}
 }
 
 // gather copies the rows of ids into buf, in a loop of independent loads: the processor runs ahead and has
@@ -472,10 +555,13 @@ func countPlaceWords(p, p2 uint64, counts []int32, sign int32) {
 
 func placeDim(dim string) bool { return dim == DimKommune || dim == DimArea }
 
-func (st *state) countLarge(c *roaring.Bitmap, n uint64, counts []int32) {
+func (st *state) countLarge(c *roaring.Bitmap, n uint64, counts []int32, places bool) {
 	// The places are counted beside the small dimensions, on the other core: they write other counts.
 	var wg sync.WaitGroup
 	wg.Go(func() {
+		if !places {
+			return
+		}
 		if n <= st.alive.GetCardinality()/2 {
 			st.countPlaces(c, counts, 1)
 			return
@@ -615,14 +701,14 @@ func (w *queryWord) addTypos(v *vocabulary) {
 }
 
 // scores sums the BM25 score of every query word's matches for the candidates, in a dense array by doc id,
-// and returns the documents ranking must look at: the candidates, or fewer when the rest cannot reach the
-// best k (see prune).
+// and returns the documents it scored, which ranking must look at: the candidates, or fewer when the rest
+// cannot reach the best k (see prune). The array comes from x.scratch, all zero; putScores clears what was
+// scored.
 func (x *Index) scores(st *state, words []queryWord, cand *roaring.Bitmap, k int) ([]float32, *roaring.Bitmap) {
 	n := len(st.docs)
 	var s []float32
 	if p, ok := x.scratch.Get().(*[]float32); ok && cap(*p) >= n {
 		s = (*p)[:n]
-		clear(s)
 	} else {
 		s = make([]float32, n)
 	}
@@ -636,16 +722,13 @@ func (x *Index) scores(st *state, words []queryWord, cand *roaring.Bitmap, k int
 			sc.units = append(sc.units, unit{p, true, wt * weightTitle}, unit{p, false, wt * weightBody})
 		}
 	}
-	in := cand
 	if !x.exhaustive {
-		in = sc.prune(cand, k)
+		if scored := sc.prune(cand, k); scored != nil {
+			return s, scored
+		}
 	}
-	// Title and body are walked separately, each in document order alongside its frequency exceptions; the
-	// units are added in the query's order, so that a score is the same sum whatever prune decided.
-	for _, u := range sc.units {
-		sc.add(u, in)
-	}
-	return s, in
+	sc.addAll(cand)
+	return s, cand
 }
 
 // scoring is the state of one query's scoring.
@@ -679,6 +762,15 @@ func (sc *scoring) bound(u unit) float64 {
 	return u.w * bm25(int(u.p.maxTF[1]), u.p.minLen[1], sc.avgB)
 }
 
+// addAll adds every unit to the documents of in. Title and body are walked separately, each in document order
+// alongside its frequency exceptions; the units are added in the query's order, so that a document's score
+// is the same sum whichever documents are scored with it.
+func (sc *scoring) addAll(in *roaring.Bitmap) {
+	for _, u := range sc.units {
+		sc.add(u, in)
+	}
+}
+
 func (sc *scoring) add(u unit, in *roaring.Bitmap) {
 	if u.title {
 		sc.st.addField(sc.s, u.p, roaring.And(u.p.title, in), u.w, sc.avgT, sc.st.titleLens, sc.normT, 8)
@@ -687,57 +779,61 @@ func (sc *scoring) add(u unit, in *roaring.Bitmap) {
 	}
 }
 
-// Units of terms in at least 1/commonShare of all documents are common: cheap in score (a low IDF) and dear to
-// add up, since they touch most candidates.
-const commonShare = 16
-
-// prune is the max-score bound of top-k retrieval: a broad word ("Kinder", in two thirds of all offers) adds
-// little to a score, while the rare compounds it also matches ("Pflegekinder") decide the best hits. The
-// rare units are scored first; the k-th best of those partial scores is a lower bound of the k-th best final
-// score. When everything the common units could add to a document is clearly below it (by more than the
-// rounding of scores to two decimals), a document the rare units do not match cannot reach the best k, and
-// only the documents they match are scored and ranked. Otherwise, or when they match fewer than k or more
-// than a quarter of the candidates, all candidates are. The partial scores are cleared again, so the result is exactly that of scoring everything.
+// prune is max-score top-k retrieval. A query's units differ widely in what they can add to a score: a broad
+// word ("Kinder", in two thirds of all offers) adds little, the title of a rare compound ("Pflegekinder") a
+// lot. prune first scores in full the documents of the strongest units, until they are at least k: the k-th
+// best of those scores is a lower bound of the k-th best final score. The weakest units whose bounds together
+// stay below it (by more than the rounding of scores to two decimals) cannot lift a document that only they
+// match onto the page, so only the documents of the other units are scored in full too. It returns the
+// documents scored, which hold the best k exactly as scoring every candidate would; nil when pruning cannot
+// pay (few candidates, or the strongest units match too many of them).
 func (sc *scoring) prune(cand *roaring.Bitmap, k int) *roaring.Bitmap {
-	common := sc.st.alive.GetCardinality() / commonShare
-	var rare []unit
-	commonBound, commons := 0.0, 0
-	for _, u := range sc.units {
-		switch c := u.docs().GetCardinality(); {
-		case c == 0:
-		case c >= common:
-			commonBound += sc.bound(u)
-			commons++
-		default:
-			rare = append(rare, u)
+	nc := cand.GetCardinality()
+	if k <= 0 || nc <= uint64(k) || len(sc.units) < 2 {
+		return nil
+	}
+	bounds := make([]float64, len(sc.units))
+	var order []int // the units with documents, strongest first
+	for i, u := range sc.units {
+		if !u.docs().IsEmpty() {
+			bounds[i] = sc.bound(u)
+			order = append(order, i)
 		}
 	}
-	if commons == 0 || len(rare) == 0 || k <= 0 {
-		return cand
-	}
-	matched := roaring.New()
-	for _, u := range rare {
-		matched.Or(u.docs())
-	}
-	matched.And(cand)
-	// Scoring the rare units twice pays only when they match a small part of the candidates.
-	if m := matched.GetCardinality(); m < uint64(k) || m > cand.GetCardinality()/4 {
-		return cand
-	}
-	for _, u := range rare {
-		sc.add(u, matched)
-	}
-	kth := kthLargest(sc.s, matched, k)
-	eachMany(matched, func(ids []uint32) {
-		for _, id := range ids {
-			sc.s[id] = 0
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(bounds[b], bounds[a]) })
+	seed := roaring.New()
+	for _, i := range order {
+		seed.Or(roaring.And(sc.units[i].docs(), cand))
+		if seed.GetCardinality() >= uint64(k) {
+			break
 		}
-	})
-	// The margin covers the rounding to two decimals (0.005 on either side) and float32 sums.
-	if commonBound*(1+1e-5)+0.02 < float64(kth) {
-		return matched
 	}
-	return cand
+	if m := seed.GetCardinality(); m < uint64(k) || m > nc/4 {
+		return nil
+	}
+	sc.addAll(seed)
+	kth := float64(kthLargest(sc.s, seed, k))
+	// The weakest units, while their bounds together stay below kth; the margin covers the rounding to two
+	// decimals (0.005 on either side) and float32 sums.
+	weak, sum := 0, 0.0
+	for j := len(order) - 1; j >= 0; j-- {
+		b := bounds[order[j]]
+		if (sum+b)*(1+1e-5)+0.02 >= kth {
+			break
+		}
+		sum += b
+		weak++
+	}
+	strong := make([]*roaring.Bitmap, 0, len(order)-weak)
+	for _, i := range order[:len(order)-weak] {
+		strong = append(strong, sc.units[i].docs())
+	}
+	rest := roaring.FastOr(strong...)
+	rest.And(cand)
+	rest.AndNot(seed)
+	sc.addAll(rest)
+	rest.Or(seed)
+	return rest
 }
 
 // kthLargest is the k-th largest score of the documents of in (which has at least k).
@@ -979,3 +1075,21 @@ func (st *state) explain(id uint32, h Hit, words []queryWord) string {
 
 // HaversineKm is the great-circle distance in km between two points.
 func HaversineKm(lat1, lon1, lat2, lon2 float64) float64 { return haversine(lat1, lon1, lat2, lon2) }
+
+// wanted tells whether a dimension is to be counted: every one when dims is empty.
+func wanted(dims []string) func(string) bool {
+	if len(dims) == 0 {
+		return func(string) bool { return true }
+	}
+	return func(dim string) bool { return slices.Contains(dims, dim) }
+}
+
+// ScopedFacets are the dimensions an answer that lists places counts for q: all of them, but the Sozialräume
+// only for a search within Kommunen or Sozialräume. Across the whole country they are thousands of values
+// nobody picks from, and counting and sorting them was a good part of a broad search.
+func ScopedFacets(q *Query) []string {
+	if len(q.KommuneIDs) > 0 || len(q.AreaIDs) > 0 {
+		return nil
+	}
+	return slices.DeleteFunc(Dimensions(), func(d string) bool { return d == DimArea })
+}

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -207,6 +208,10 @@ func filterCases(w *world) []filterCase {
 		{"kommune", search.Query{KommuneIDs: []uuid.UUID{someKommune}}, func(d store.SearchDoc) bool { return d.Offer.KommuneID == someKommune }},
 		{"area", search.Query{AreaIDs: []uuid.UUID{someArea}}, inArea},
 		{"age in months", search.Query{AgeMonths: &age}, func(d store.SearchDoc) bool { return fitsAge(d, age) }},
+		// Within one Kommune the age is tested offer by offer instead of uniting the ranges (keepAge).
+		{"age in a Kommune", search.Query{AgeMonths: &age, KommuneIDs: []uuid.UUID{someKommune}}, func(d store.SearchDoc) bool {
+			return fitsAge(d, age) && d.Offer.KommuneID == someKommune
+		}},
 		{"weekday", search.Query{Weekday: 2}, func(d store.SearchDoc) bool { return hasWeekday(d, 2) }},
 		{"combined", search.Query{Phases: []string{"age_0_3"}, Languages: []string{"tr"}, Free: true, AgeMonths: &age,
 			KommuneIDs: []uuid.UUID{someKommune}}, func(d store.SearchDoc) bool {
@@ -268,6 +273,28 @@ func testFacets(t *testing.T, w *world) {
 		}
 		checkFacets(t, w, base, res)
 	}
+	t.Run("only the dimensions asked for", func(t *testing.T) {
+		for _, base := range []search.Query{{Text: "Hebamme"}, {Phases: []string{"age_0_3"}}, {}} {
+			full := w.search(t, base)
+			q := base
+			q.Facets = []string{search.DimField, search.DimKommune}
+			some := w.search(t, q)
+			if len(some.Facets) != 2 || !reflect.DeepEqual(some.Facets[search.DimField], full.Facets[search.DimField]) ||
+				!reflect.DeepEqual(some.Facets[search.DimKommune], full.Facets[search.DimKommune]) {
+				t.Errorf("%+v: asked for field and kommune, got %v", base, some.Facets)
+			}
+			q.Facets = []string{search.DimPhase}
+			if some = w.search(t, q); len(some.Facets) != 1 || !reflect.DeepEqual(some.Facets[search.DimPhase], full.Facets[search.DimPhase]) {
+				t.Errorf("%+v: asked for phases, got %v", base, some.Facets)
+			}
+		}
+		if dims := search.ScopedFacets(&search.Query{}); slices.Contains(dims, search.DimArea) || !slices.Contains(dims, search.DimKommune) {
+			t.Errorf("a national search counts %v, want Kommunen without Sozialräume", dims)
+		}
+		if dims := search.ScopedFacets(&search.Query{KommuneIDs: []uuid.UUID{uuid.New()}}); dims != nil {
+			t.Errorf("a search in a Kommune counts %v, want every dimension", dims)
+		}
+	})
 }
 
 func checkFacets(t *testing.T, w *world, base search.Query, res search.Result) {

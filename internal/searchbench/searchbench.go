@@ -169,6 +169,7 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 			return rep, errs.Wrap(err, "query "+bq.name)
 		}
 		bq.q = p.Query
+		bq.q.Facets = search.ScopedFacets(&bq.q) // the facets the API counts for it
 	}
 	say(opts.Progress, "%d Suchen im Prozess …", opts.Queries)
 	if err := inProcess(ctx, idx, mix, opts.Queries, &rep); err != nil {
