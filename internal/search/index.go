@@ -45,6 +45,7 @@ type Index struct {
 
 	scratch sync.Pool // []float32 score arrays, one per running search
 	bufs    sync.Pool // *buffers, one per running search
+	members sync.Pool // *[]uint64 bit sets of a bit per document, all zero (see scoring.addAll)
 
 	exhaustive bool // score and rank every candidate (tests compare pruning against it)
 }
