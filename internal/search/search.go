@@ -782,16 +782,31 @@ func (sc *scoring) addAll(in *roaring.Bitmap) {
 		return
 	}
 	var member []uint64
-	for _, u := range sc.units {
+	cursors := make([]cursor, len(sc.units))
+	for i, u := range sc.units {
+		c := &cursors[i]
+		c.w, c.avg, c.lens, c.norm, c.shift = u.w, sc.avgB, sc.st.bodyLens, sc.normB, 0
+		if u.title {
+			c.avg, c.lens, c.norm, c.shift = sc.avgT, sc.st.titleLens, sc.normT, 8
+		}
+		c.tf = u.p.tf
 		if u.docs().GetCardinality() > walkShare*n {
-			sc.add(u, in, nil)
+			c.it = roaring.And(u.docs(), in).ManyIterator()
 			continue
 		}
 		if member == nil {
 			member = sc.member[:(len(sc.st.docs)+63)/64]
 			in.WriteDenseTo(member)
 		}
-		sc.add(u, u.docs(), member)
+		c.it, c.member = u.docs().ManyIterator(), member
+	}
+	// Block by block of 65,536 documents, every unit in turn: the scores and lengths of a block stay in the
+	// processor's cache from one unit to the next, where walking unit after unit over all documents met them
+	// in memory again for each. Each document still gets its units in the query's order.
+	for b := uint64(in.Minimum()) >> 16; b <= uint64(in.Maximum())>>16; b++ {
+		for i := range cursors {
+			cursors[i].addBelow(sc.s, (b+1)<<16)
+		}
 	}
 	if member != nil {
 		clear(member[in.Minimum()/64 : in.Maximum()/64+1])
@@ -802,15 +817,55 @@ func (sc *scoring) addAll(in *roaring.Bitmap) {
 // bit test each costs less than building the intersection and walking that.
 const walkShare = 4
 
-// add adds unit u to the documents of in, or, with member, to those of in that are in member.
-func (sc *scoring) add(u unit, in *roaring.Bitmap, member []uint64) {
-	if member == nil {
-		in = roaring.And(u.docs(), in)
-	}
-	if u.title {
-		sc.st.addField(sc.s, u.p, in, member, u.w, sc.avgT, sc.st.titleLens, sc.normT, 8)
-	} else {
-		sc.st.addField(sc.s, u.p, in, member, u.w, sc.avgB, sc.st.bodyLens, sc.normB, 0)
+// cursor adds one unit to the documents it walks: w times the BM25 term-frequency part of the field. The part
+// for a single occurrence depends only on the field's length, so it comes from a table per query (norm); the
+// few documents with more occurrences (tf, walked alongside in document order) are computed.
+type cursor struct {
+	it       roaring.ManyIntIterable
+	buf      [256]uint32
+	pos, n   int
+	member   []uint64 // when set, only the documents with their bit set here count
+	tf       []termFreq
+	w, avg   float64
+	lens     []uint16
+	norm     []float64
+	shift    uint
+	finished bool
+}
+
+// addBelow adds the unit to its next documents below limit.
+func (c *cursor) addBelow(s []float32, limit uint64) {
+	for !c.finished {
+		if c.pos == c.n {
+			c.n, c.pos = c.it.NextMany(c.buf[:]), 0
+			if c.n == 0 {
+				c.finished = true
+				return
+			}
+		}
+		for ; c.pos < c.n; c.pos++ {
+			id := c.buf[c.pos]
+			if uint64(id) >= limit {
+				return
+			}
+			if c.member != nil && c.member[id/64]&(1<<(id%64)) == 0 {
+				continue
+			}
+			for len(c.tf) > 0 && c.tf[0].doc < id {
+				c.tf = c.tf[1:]
+			}
+			l := c.lens[id]
+			var f float64
+			switch {
+			case len(c.tf) > 0 && c.tf[0].doc == id:
+				f = bm25(int(c.tf[0].counts>>c.shift)&0xff, l, c.avg)
+			case int(l) < len(c.norm):
+				f = c.norm[l]
+			default:
+				f = bm25(1, l, c.avg)
+			}
+			s[id] += float32(c.w * f)
+		}
 	}
 }
 
@@ -918,35 +973,6 @@ func norms(avg float64, maxLen uint16) []float64 {
 		norm[l] = bm25(1, uint16(l), avg)
 	}
 	return norm
-}
-
-// addField adds w times the BM25 term-frequency part of one field to the score of every document of in (that
-// is in member, when given). The
-// part for a single occurrence depends only on the field's length, so it comes from a table per query; the
-// few documents with more occurrences are computed.
-func (st *state) addField(s []float32, p *posting, in *roaring.Bitmap, member []uint64, w, avg float64, lens []uint16, norm []float64, shift uint) {
-	tf := p.tf
-	eachMany(in, func(ids []uint32) {
-		for _, id := range ids {
-			if member != nil && member[id/64]&(1<<(id%64)) == 0 {
-				continue
-			}
-			for len(tf) > 0 && tf[0].doc < id {
-				tf = tf[1:]
-			}
-			l := lens[id]
-			var f float64
-			switch {
-			case len(tf) > 0 && tf[0].doc == id:
-				f = bm25(int(tf[0].counts>>shift)&0xff, l, avg)
-			case int(l) < len(norm):
-				f = norm[l]
-			default:
-				f = bm25(1, l, avg)
-			}
-			s[id] += float32(w * f)
-		}
-	})
 }
 
 // bm25 is the term-frequency part of BM25 for a field of length l with average length avg.
