@@ -142,7 +142,7 @@ func eachMany(b *roaring.Bitmap, fn func(ids []uint32)) {
 // intersected smallest first, so a selective filter makes every further step cheap; the age, which is a union
 // of hundreds of ranges, is then tested per document when few are left (see keepAge).
 func (st *state) filter(q *Query, words []queryWord, buf *buffers) (*roaring.Bitmap, []nearDoc) {
-	var sets []*roaring.Bitmap
+	var sets []docSet
 	anyOf := func(dim string, values []string) {
 		if len(values) == 0 {
 			return
@@ -155,11 +155,11 @@ func (st *state) filter(q *Query, words []queryWord, buf *buffers) (*roaring.Bit
 		}
 		switch len(u) {
 		case 0:
-			sets = append(sets, roaring.New())
+			sets = append(sets, docSet{b: roaring.New()})
 		case 1:
-			sets = append(sets, u[0]) // shared: intersect clones before it changes anything
+			sets = append(sets, docSet{b: u[0], shared: true})
 		default:
-			sets = append(sets, roaring.FastOr(u...))
+			sets = append(sets, docSet{b: roaring.FastOr(u...)})
 		}
 	}
 	anyOf(DimPhase, q.Phases)
@@ -179,13 +179,13 @@ func (st *state) filter(q *Query, words []queryWord, buf *buffers) (*roaring.Bit
 		anyOf(DimWeekday, []string{strconv.Itoa(q.Weekday)})
 	}
 	for _, w := range words {
-		sets = append(sets, w.docs(st.vocab))
+		sets = append(sets, docSet{b: w.docs(st.vocab)})
 	}
 	var near []nearDoc
 	if q.HasPoint && q.RadiusKm > 0 {
 		var in *roaring.Bitmap
 		in, near = st.within(q.Lat, q.Lon, q.RadiusKm, buf)
-		sets = append(sets, in)
+		sets = append(sets, docSet{b: in})
 	}
 	c := st.intersect(sets)
 	if q.AgeMonths != nil {
@@ -195,19 +195,30 @@ func (st *state) filter(q *Query, words []queryWord, buf *buffers) (*roaring.Bit
 	return c, near
 }
 
-// intersect is a new bitmap of the documents in every set, all alive documents when there is none. Every set
-// holds alive documents only (clear takes a removed one out of each).
-func (st *state) intersect(sets []*roaring.Bitmap) *roaring.Bitmap {
+// docSet is one filter's or word's documents; shared when it is the index's own bitmap, which a search must
+// not change.
+type docSet struct {
+	b      *roaring.Bitmap
+	shared bool
+}
+
+// intersect is a bitmap of the documents in every set, all alive documents when there is none, which the
+// caller may change: the smallest set itself when the search made it, else a copy. Every set holds alive
+// documents only (clear takes a removed one out of each).
+func (st *state) intersect(sets []docSet) *roaring.Bitmap {
 	if len(sets) == 0 {
 		return st.alive.Clone()
 	}
-	slices.SortFunc(sets, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
-	c := sets[0].Clone()
-	for _, b := range sets[1:] {
+	slices.SortFunc(sets, func(a, b docSet) int { return cmp.Compare(a.b.GetCardinality(), b.b.GetCardinality()) })
+	c := sets[0].b
+	if sets[0].shared {
+		c = c.Clone()
+	}
+	for _, s := range sets[1:] {
 		if c.IsEmpty() {
 			break
 		}
-		c.And(b)
+		c.And(s.b)
 	}
 	return c
 }
@@ -643,13 +654,12 @@ type match struct {
 }
 
 func (w *queryWord) docs(v *vocabulary) *roaring.Bitmap {
-	out := roaring.New()
+	all := make([]*roaring.Bitmap, 0, 2*len(w.terms))
 	for _, m := range w.terms {
 		p := v.postings[m.term]
-		out.Or(p.title)
-		out.Or(p.body)
+		all = append(all, p.title, p.body)
 	}
-	return out
+	return roaring.FastOr(all...)
 }
 
 // analyzeQuery turns the query text into words with their exact, compound and typo matches.
