@@ -47,7 +47,8 @@ type Index struct {
 	bufs    sync.Pool // *buffers, one per running search
 	members sync.Pool // *[]uint64 bit sets of a bit per document, all zero (see scoring.addAll)
 
-	exhaustive bool // score and rank every candidate (tests compare pruning against it)
+	exhaustive bool   // score and rank every candidate (tests compare pruning against it)
+	seedEnough uint64 // when set, the size of a pruning seed that is not narrowed further (see prune)
 }
 
 // New returns an empty index; Build fills it.

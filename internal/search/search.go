@@ -729,7 +729,10 @@ func (x *Index) scores(st *state, words []queryWord, cand *roaring.Bitmap, k int
 		member = &m
 	}
 	defer x.members.Put(member)
-	sc := scoring{st: st, s: s, member: *member}
+	sc := scoring{st: st, s: s, member: *member, seedEnough: seedEnough}
+	if x.seedEnough > 0 {
+		sc.seedEnough = x.seedEnough
+	}
 	sc.avgT, sc.avgB = st.avgLens()
 	sc.normT, sc.normB = norms(sc.avgT, st.maxTitleLen), norms(sc.avgB, st.maxBodyLen)
 	for _, w := range words {
@@ -754,6 +757,7 @@ type scoring struct {
 	s            []float32
 	units        []unit
 	member       []uint64 // all zero between uses: a bit per document, see addAll
+	seedEnough   uint64
 	avgT, avgB   float64
 	normT, normB []float64
 }
@@ -907,7 +911,7 @@ func (sc *scoring) prune(cand *roaring.Bitmap, k int) *roaring.Bitmap {
 	for _, i := range order {
 		if m := seed.GetCardinality(); m < uint64(k) {
 			seed.Or(roaring.And(sc.units[i].docs(), cand))
-		} else if m > seedEnough {
+		} else if m > sc.seedEnough {
 			if both := roaring.And(seed, sc.units[i].docs()); both.GetCardinality() >= uint64(k) {
 				seed = both
 			}
@@ -943,7 +947,7 @@ func (sc *scoring) prune(cand *roaring.Bitmap, k int) *roaring.Bitmap {
 	return rest
 }
 
-// A seed of this many documents is not narrowed further.
+// A seed of this many documents is not narrowed further (Index.seedEnough changes it for tests).
 const seedEnough = 2048
 
 // kthLargest is the k-th largest score of the documents of in (which has at least k).
