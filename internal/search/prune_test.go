@@ -11,18 +11,25 @@ import (
 	"github.com/kette-org/kette/internal/store/storetest"
 )
 
-// Pruning (scoring only the documents the rare matches of a broad word find) must give the very hits, scores
-// and order of scoring every candidate, on every page; and on the demo data it must actually prune.
+// demoIndex is an index of the demo data in s.
+func demoIndex(t *testing.T, s *store.Store) *Index {
+	t.Helper()
+	ctx := context.Background()
+	if err := demo.Load(ctx, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	x := New(Options{})
+	if err := x.Build(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// Pruning (scoring only the documents the strong matches find, see prune) must give the very hits, scores and
+// order of scoring every candidate, on every page; and on the demo data it must actually prune.
 func TestPruningKeepsTheBestHits(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		if err := demo.Load(ctx, s, nil); err != nil {
-			t.Fatal(err)
-		}
-		x := New(Options{})
-		if err := x.Build(ctx, s); err != nil {
-			t.Fatal(err)
-		}
+		x := demoIndex(t, s)
 		pruned := 0
 		// The seed is narrowed only beyond 2,048 documents, more than the demo has: with 1 every seed is.
 		for _, narrow := range []uint64{0, 1} {
@@ -88,16 +95,7 @@ func TestSortByIDSortsByDocument(t *testing.T) {
 // The age filter tests few candidates one by one and unites the age ranges for many: both must keep the same
 // offers, also at the edges of the ranges.
 func TestAgeFilterPathsAgree(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
-	ctx := context.Background()
-	if err := demo.Load(ctx, s, nil); err != nil {
-		t.Fatal(err)
-	}
-	x := New(Options{})
-	if err := x.Build(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	st := x.st
+	st := demoIndex(t, storetest.Open(t, store.SQLite)).st
 	for m := int32(0); m <= MaxAgeMonths; m++ {
 		union := st.ageUnion(m)
 		tested := st.ageTest(st.alive, m, &buffers{})
