@@ -177,7 +177,9 @@ func startSearch(ctx context.Context, s *store.Store, log *slog.Logger) (*search
 	if err := search.PacedBuild(search.BuildMemoryLimit, func() error { return idx.Build(ctx, s) }); err != nil {
 		return nil, errs.Wrap(err, "search index")
 	}
-	log.Info("search index built", "offers", idx.Len(), "duration", time.Since(start).Round(time.Millisecond))
+	limit := search.LimitServingMemory(search.BuildMemoryLimit)
+	log.Info("search index built", "offers", idx.Len(), "duration", time.Since(start).Round(time.Millisecond),
+		"memory_limit_mib", limit>>20)
 	go idx.Run(ctx, time.Second)
 	return idx, nil
 }

@@ -34,3 +34,23 @@ func TestPacedBuildPacesTheCollectorOnlyDuringTheBuild(t *testing.T) {
 		t.Errorf("memory limit after the build: %d, want none", limit)
 	}
 }
+
+// Serving keeps a soft memory limit: the given one for a small index, none changed when GOMEMLIMIT set one.
+func TestLimitServingMemoryKeepsAnOperatorsLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(math.MaxInt64)
+	debug.SetMemoryLimit(math.MaxInt64)
+	if got := search.LimitServingMemory(3 << 30); got != 3<<30 {
+		t.Errorf("limit for a small heap: %d, want 3 GiB", got)
+	}
+	if limit := debug.SetMemoryLimit(-1); limit != 3<<30 {
+		t.Errorf("limit in force: %d, want 3 GiB", limit)
+	}
+	debug.SetMemoryLimit(5 << 30) // as GOMEMLIMIT=5GiB would
+	if got := search.LimitServingMemory(3 << 30); got != 5<<30 {
+		t.Errorf("with a limit set by the operator: %d, want it kept (5 GiB)", got)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	if got := search.LimitServingMemory(1 << 20); got < 1<<20 || got == math.MaxInt64 {
+		t.Errorf("limit below the live heap: %d, want 1.6 times the live heap", got)
+	}
+}

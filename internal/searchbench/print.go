@@ -19,6 +19,7 @@ func Print(w io.Writer, r Report) error {
 	p("CPU-Zeit je Suche\tp50 %.0f µs · p99 %.0f µs", r.CPUP50US, r.CPUP99US)
 	p("HTTP GET /api/v1/offers\t%.0f Anfragen/s mit %d Verbindungen · p50 %.1f ms · p99 %.1f ms · %d Anfragen, %d Fehler",
 		r.HTTPRPS, r.HTTPWorkers, r.HTTPP50MS, r.HTTPP99MS, r.HTTPRequests, r.HTTPErrors)
+	p("Speicher unter Last\t%.0f MiB resident (Spitze seit dem Aufbau %.0f MiB)", r.ServeRSSMiB, r.ServePeakMiB)
 	if r.PGQueries > 0 {
 		p("PostgreSQL (%d Suchen)\tp50 %.0f µs · p95 %.0f µs · p99 %.0f µs · Kopie %.1f s · Suchtabelle %.1f s",
 			r.PGQueries, r.PGP50US, r.PGP95US, r.PGP99US, r.PGCopyS, r.PGIndexS)
