@@ -1173,6 +1173,11 @@ func wanted(dims []string) func(string) bool {
 	return func(dim string) bool { return slices.Contains(dims, dim) }
 }
 
+// FacetsWithoutPlaces are all dimensions but Kommune and Sozialraum: what a page that lists no places shows.
+func FacetsWithoutPlaces() []string {
+	return slices.DeleteFunc(Dimensions(), placeDim)
+}
+
 // ScopedFacets are the dimensions an answer that lists places counts for q: all of them, but the Sozialräume
 // only for a search within Kommunen or Sozialräume. Across the whole country they are thousands of values
 // nobody picks from, and counting and sorting them was a good part of a broad search.

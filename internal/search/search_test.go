@@ -291,6 +291,10 @@ func testFacets(t *testing.T, w *world) {
 		if dims := search.ScopedFacets(&search.Query{}); slices.Contains(dims, search.DimArea) || !slices.Contains(dims, search.DimKommune) {
 			t.Errorf("a national search counts %v, want Kommunen without Sozialräume", dims)
 		}
+		if dims := search.FacetsWithoutPlaces(); slices.Contains(dims, search.DimKommune) || slices.Contains(dims, search.DimArea) ||
+			!slices.Contains(dims, search.DimPhase) {
+			t.Errorf("facets without places: %v", dims)
+		}
 		if dims := search.ScopedFacets(&search.Query{KommuneIDs: []uuid.UUID{uuid.New()}}); dims != nil {
 			t.Errorf("a search in a Kommune counts %v, want every dimension", dims)
 		}

@@ -99,7 +99,7 @@ func (s *server) searchPage(r *http.Request, lang string) (string, any, error) {
 		search.ParseOptions{LangParam: offerLangParam, Now: now, Zone: s.berlin})
 	var res search.Result
 	if err == nil {
-		p.Query.Facets = pageFacets()
+		p.Query.Facets = search.FacetsWithoutPlaces() // the form lists no places (fillForm)
 		res, err = s.search.Search(p.Query)
 	}
 	if err != nil {
@@ -519,11 +519,4 @@ func (s *server) topicLabel(l *i18n.Localizer, lang, topic string) string {
 		filter = dim
 	}
 	return l.T("searchlog.topic.filter", map[string]any{"Filter": filter, "Value": value})
-}
-
-// pageFacets are the dimensions the search form shows counts for (fillForm): no places, which the form does
-// not list and would cost counting.
-func pageFacets() []string {
-	return []string{search.DimPhase, search.DimField, search.DimTargetGroup, search.DimLanguage, search.DimAccess,
-		search.DimDelivery}
 }
