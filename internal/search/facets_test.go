@@ -1,0 +1,78 @@
+package search
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/kette-org/kette/internal/store"
+	"github.com/kette-org/kette/internal/store/storetest"
+)
+
+// Counting document by document (countMasked) and per value (countLarge, over the hits or over the others)
+// must give the same counts for any set of hits: facetCounts picks between them by density alone.
+func TestFacetCountingPathsAgree(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		st := demoIndex(t, s).st
+		all := st.alive.ToArray()
+		rng := rand.New(rand.NewPCG(7, 3))
+		for _, share := range []float64{0.01, 0.2, 0.5, 0.7, 1} {
+			hits := roaring.New()
+			for _, id := range all {
+				if rng.Float64() < share {
+					hits.Add(id)
+				}
+			}
+			if hits.IsEmpty() {
+				hits.Add(all[0])
+			}
+			masked := make([]int32, len(st.values))
+			st.countMasked(hits, masked, true)
+			for _, whole := range []bool{false, true} {
+				large := make([]int32, len(st.values))
+				st.countLarge(hits, large, true, whole)
+				if !slices.Equal(masked, large) {
+					t.Errorf("%.0f%% of the offers (whole %v): counted per document %v, per value %v", share*100, whole, masked, large)
+				}
+			}
+			var some int
+			for _, n := range masked {
+				some += int(n)
+			}
+			if some == 0 {
+				t.Fatalf("%.0f%% of the offers: nothing counted", share*100)
+			}
+		}
+	})
+}
+
+// splitByDensity must divide the hits without losing or doubling one, dense blocks on one side, sparse ones
+// on the other, also when a result has both.
+func TestSplitByDensityDividesByBlock(t *testing.T) {
+	c := roaring.New()
+	c.AddRange(0, denseBlock)                        // block 0: just dense
+	c.AddRange(1<<16, 1<<16+denseBlock-1)            // block 1: just sparse
+	c.AddRange(3<<16, 3<<16+100)                     // block 3: sparse
+	for id := uint64(5 << 16); id < 6<<16; id += 2 { // block 5: half the documents
+		c.Add(uint32(id))
+	}
+	dense, sparse := splitByDensity(c, c.GetCardinality())
+	if !roaring.And(dense, sparse).IsEmpty() || !roaring.Or(dense, sparse).Equals(c) {
+		t.Fatalf("dense %d + sparse %d hits are not the %d hits", dense.GetCardinality(), sparse.GetCardinality(), c.GetCardinality())
+	}
+	for b := uint64(0); b < 6; b++ {
+		inDense := dense.CardinalityInRange(b<<16, (b+1)<<16)
+		inSparse := sparse.CardinalityInRange(b<<16, (b+1)<<16)
+		if inDense > 0 && inSparse > 0 || inDense > 0 && inDense < denseBlock || inSparse >= denseBlock {
+			t.Errorf("block %d: %d dense, %d sparse", b, inDense, inSparse)
+		}
+	}
+	if d, sp := splitByDensity(dense, dense.GetCardinality()); !d.Equals(dense) || !sp.IsEmpty() {
+		t.Error("all blocks dense: not all dense")
+	}
+	if d, sp := splitByDensity(sparse, sparse.GetCardinality()); !d.IsEmpty() || !sp.Equals(sparse) {
+		t.Error("all blocks sparse: not all sparse")
+	}
+}
