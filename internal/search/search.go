@@ -930,7 +930,8 @@ func (sc *scoring) prune(cand *roaring.Bitmap, k int) *roaring.Bitmap {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(bounds[b], bounds[a]) })
 	// The seed: the candidates of the strongest units, united until they are k, then narrowed to those that
-	// the next strong units match too while k remain: fewer to score first, and the best of them.
+	// the next strong units match too while k remain: fewer to score first, and the best of them. A seed
+	// still large is cut to its first documents: the k-th best score of any of them is a lower bound too.
 	seed := roaring.New()
 	for _, i := range order {
 		if m := seed.GetCardinality(); m < uint64(k) {
@@ -943,7 +944,13 @@ func (sc *scoring) prune(cand *roaring.Bitmap, k int) *roaring.Bitmap {
 			break
 		}
 	}
-	if m := seed.GetCardinality(); m < uint64(k) || m > nc/4 {
+	m := seed.GetCardinality()
+	if keep := max(sc.seedEnough, 2*uint64(k)); m > keep {
+		last, _ := seed.Select(uint32(keep - 1))
+		seed.RemoveRange(uint64(last)+1, uint64(seed.Maximum())+1)
+		m = keep
+	}
+	if m < uint64(k) || m > nc/2 {
 		return nil
 	}
 	sc.addAll(seed)
