@@ -138,9 +138,8 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	// Compact: machines read it, and indenting a search answer cost a tenth of its time and a third more bytes.
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 // pathID parses the {id} path value; a malformed one is a bad request.
