@@ -29,7 +29,7 @@ func TestFacetCountingPathsAgree(t *testing.T) {
 				hits.Add(all[0])
 			}
 			masked := make([]int32, len(st.values))
-			st.countMasked(hits, masked, true)
+			st.countMasked(hits, masked, true, &buffers{})
 			for _, whole := range []bool{false, true} {
 				large := make([]int32, len(st.values))
 				st.countLarge(hits, large, true, whole)

@@ -90,9 +90,9 @@ func (x *Index) Search(q Query) (Result, error) {
 	// A large result counts its facets on a second core while this one scores and ranks.
 	var wg sync.WaitGroup
 	if total >= parallelFrom {
-		wg.Go(func() { res.Facets = st.facetCounts(cand, want) })
+		wg.Go(func() { res.Facets = st.facetCounts(cand, want, buf) })
 	} else {
-		res.Facets = st.facetCounts(cand, want)
+		res.Facets = st.facetCounts(cand, want, buf)
 	}
 	var scores []float32
 	ranked := cand
@@ -375,6 +375,19 @@ type buffers struct {
 	drop  []uint32
 	kept  []uint32
 	tmp   []uint64
+	// facetCounts's own: counts by value, by value + 1 for places, rows gathered
+	counts, byPlace []int32
+	rows            []uint64
+}
+
+// zeroed is *b resized to n and cleared, reallocated only when too small.
+func zeroed(b *[]int32, n int) []int32 {
+	if cap(*b) < n {
+		*b = make([]int32, n)
+	}
+	*b = (*b)[:n]
+	clear(*b)
+	return *b
 }
 
 const noDist = 0xffffffff
@@ -447,18 +460,18 @@ func uuidStrings[T fmt.Stringer](ids []T) []string {
 // facetCounts counts the values of every dimension among the hits; values without hits are left out. Where
 // the hits are sparse they are counted document by document (countMasked); where they are dense, per value
 // (countLarge); see splitByDensity. The places (Kommunen and Sozialräume) are counted only when want asks for
-// either.
-func (st *state) facetCounts(c *roaring.Bitmap, want func(dim string) bool) map[string][]FacetCount {
+// either. It uses only buf's facet fields, so it may run beside scoring.
+func (st *state) facetCounts(c *roaring.Bitmap, want func(dim string) bool, buf *buffers) map[string][]FacetCount {
 	out := make(map[string][]FacetCount, 12)
 	n := c.GetCardinality()
 	if n == 0 {
 		return out
 	}
-	counts := make([]int32, len(st.values))
+	counts := zeroed(&buf.counts, len(st.values))
 	places := want(DimKommune) || want(DimArea)
 	dense, sparse := splitByDensity(c, n)
 	if !sparse.IsEmpty() {
-		st.countMasked(sparse, counts, places)
+		st.countMasked(sparse, counts, places, buf)
 	}
 	if !dense.IsEmpty() {
 		st.countLarge(dense, counts, places, sparse.IsEmpty())
@@ -533,15 +546,18 @@ const denseBlock = 6144
 // countMasked counts the facets of c document by document from the rows: the small dimensions from the bit
 // masks through a vcounter, the places (when asked for) from their value indexes + 1, where 0 counts into a
 // slot for none instead of taking a branch.
-func (st *state) countMasked(c *roaring.Bitmap, counts []int32, places bool) {
+func (st *state) countMasked(c *roaring.Bitmap, counts []int32, places bool, b *buffers) {
 	w := st.maskWords
 	s := w + 2
 	vc := newVCounter(w)
 	var byPlace []int32
 	if places {
-		byPlace = make([]int32, len(counts)+1)
+		byPlace = zeroed(&b.byPlace, len(counts)+1)
 	}
-	buf := make([]uint64, 256*s)
+	if len(b.rows) < 256*s {
+		b.rows = make([]uint64, 256*s)
+	}
+	buf := b.rows
 	eachMany(c, func(ids []uint32) {
 		rows := st.gather(buf, ids)
 		if places {
