@@ -46,6 +46,7 @@ type Index struct {
 	scratch sync.Pool // []float32 score arrays, one per running search
 	bufs    sync.Pool // *buffers, one per running search
 	members sync.Pool // *[]uint64 bit sets of a bit per document, all zero (see scoring.addAll)
+	cursors sync.Pool // *[]cursor, all zero (see scoring.addAll)
 
 	exhaustive bool   // score and rank every candidate (tests compare pruning against it)
 	seedEnough uint64 // when set, the size of a pruning seed that is not narrowed further (see prune)

@@ -769,7 +769,12 @@ func (x *Index) scores(st *state, words []queryWord, cand *roaring.Bitmap, k int
 		member = &m
 	}
 	defer x.members.Put(member)
-	sc := scoring{st: st, s: s, member: *member, seedEnough: seedEnough}
+	cursors, _ := x.cursors.Get().(*[]cursor)
+	if cursors == nil {
+		cursors = new([]cursor)
+	}
+	defer x.cursors.Put(cursors)
+	sc := scoring{st: st, s: s, member: *member, seedEnough: seedEnough, cursors: cursors}
 	if x.seedEnough > 0 {
 		sc.seedEnough = x.seedEnough
 	}
@@ -798,6 +803,7 @@ type scoring struct {
 	units        []unit
 	member       []uint64 // all zero between uses: a bit per document, see addAll
 	seedEnough   uint64
+	cursors      *[]cursor // addAll's, all zero between uses, from the Index's pool
 	avgT, avgB   float64
 	normT, normB []float64
 }
@@ -836,7 +842,11 @@ func (sc *scoring) addAll(in *roaring.Bitmap) {
 		return
 	}
 	var member []uint64
-	cursors := make([]cursor, len(sc.units))
+	if cap(*sc.cursors) < len(sc.units) {
+		*sc.cursors = make([]cursor, len(sc.units))
+	}
+	cursors := (*sc.cursors)[:len(sc.units)]
+	defer clear(cursors) // all zero for the next use, holding no bitmap
 	for i, u := range sc.units {
 		c := &cursors[i]
 		c.w, c.avg, c.lens, c.norm, c.shift = u.w, sc.avgB, sc.st.bodyLens, sc.normB, 0
