@@ -179,7 +179,7 @@ func (st *state) filter(q *Query, words []queryWord, buf *buffers) (*roaring.Bit
 		anyOf(DimWeekday, []string{strconv.Itoa(q.Weekday)})
 	}
 	for _, w := range words {
-		sets = append(sets, docSet{b: w.docs(st.vocab)})
+		sets = append(sets, w.docSet(st.vocab))
 	}
 	var near []nearDoc
 	if q.HasPoint && q.RadiusKm > 0 {
@@ -196,11 +196,38 @@ func (st *state) filter(q *Query, words []queryWord, buf *buffers) (*roaring.Bit
 }
 
 // docSet is one filter's or word's documents; shared when it is the index's own bitmap, which a search must
-// not change.
+// not change. A word's documents are the union of its terms' postings (anyOf), united only when needed: after
+// a smaller set, each posting is intersected with what is left instead, which costs what is left rather
+// than the union of a word with many compounds.
 type docSet struct {
 	b      *roaring.Bitmap
 	shared bool
+	anyOf  []*roaring.Bitmap
+	size   uint64 // the cardinality of b, or at most that of the union of anyOf
 }
+
+func (d docSet) bitmap() *roaring.Bitmap {
+	if d.b == nil {
+		return roaring.FastOr(d.anyOf...)
+	}
+	return d.b
+}
+
+// and is c (which the caller owns) within d.
+func (d docSet) and(c *roaring.Bitmap) *roaring.Bitmap {
+	if d.b != nil || c.GetCardinality()*lazyShare > d.size {
+		c.And(d.bitmap())
+		return c
+	}
+	parts := make([]*roaring.Bitmap, len(d.anyOf))
+	for i, p := range d.anyOf {
+		parts[i] = roaring.And(c, p)
+	}
+	return roaring.FastOr(parts...)
+}
+
+// A word's postings are intersected one by one with what is left when that is less than 1/lazyShare of them.
+const lazyShare = 4
 
 // intersect is a bitmap of the documents in every set, all alive documents when there is none, which the
 // caller may change: the smallest set itself when the search made it, else a copy. Every set holds alive
@@ -209,8 +236,13 @@ func (st *state) intersect(sets []docSet) *roaring.Bitmap {
 	if len(sets) == 0 {
 		return st.alive.Clone()
 	}
-	slices.SortFunc(sets, func(a, b docSet) int { return cmp.Compare(a.b.GetCardinality(), b.b.GetCardinality()) })
-	c := sets[0].b
+	for i := range sets {
+		if sets[i].b != nil {
+			sets[i].size = sets[i].b.GetCardinality()
+		}
+	}
+	slices.SortFunc(sets, func(a, b docSet) int { return cmp.Compare(a.size, b.size) })
+	c := sets[0].bitmap()
 	if sets[0].shared {
 		c = c.Clone()
 	}
@@ -218,7 +250,7 @@ func (st *state) intersect(sets []docSet) *roaring.Bitmap {
 		if c.IsEmpty() {
 			break
 		}
-		c.And(s.b)
+		c = s.and(c)
 	}
 	return c
 }
@@ -693,13 +725,24 @@ type match struct {
 	kind   string // exact, compound, typo
 }
 
-func (w *queryWord) docs(v *vocabulary) *roaring.Bitmap {
-	all := make([]*roaring.Bitmap, 0, 2*len(w.terms))
+func (w *queryWord) docs(v *vocabulary) *roaring.Bitmap { return w.docSet(v).bitmap() }
+
+// docSet is the word's documents as the postings of its terms, not yet united.
+func (w *queryWord) docSet(v *vocabulary) docSet {
+	d := docSet{anyOf: make([]*roaring.Bitmap, 0, 2*len(w.terms))}
 	for _, m := range w.terms {
 		p := v.postings[m.term]
-		all = append(all, p.title, p.body)
+		for _, b := range []*roaring.Bitmap{p.title, p.body} {
+			if !b.IsEmpty() {
+				d.anyOf = append(d.anyOf, b)
+				d.size += b.GetCardinality()
+			}
+		}
 	}
-	return roaring.FastOr(all...)
+	if len(d.anyOf) == 0 {
+		d.b = roaring.New()
+	}
+	return d
 }
 
 // analyzeQuery turns the query text into words with their exact, compound and typo matches.
