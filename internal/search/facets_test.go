@@ -76,3 +76,37 @@ func TestSplitByDensityDividesByBlock(t *testing.T) {
 		t.Error("all blocks sparse: not all sparse")
 	}
 }
+
+// A word's postings intersected one by one with a small set must give what intersecting their union gives.
+func TestWordPostingsIntersectedOneByOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		st := demoIndex(t, s).st
+		all := st.alive.ToArray()
+		rng := rand.New(rand.NewPCG(5, 9))
+		lazy := 0
+		for _, text := range []string{"Beratung", "Kinder", "Hebamme", "Familie", "Kurs"} {
+			for _, w := range analyzeQuery(st.vocab, text) {
+				ds := w.docSet(st.vocab)
+				for _, share := range []float64{0.02, 0.1, 0.5} {
+					c := roaring.New()
+					for _, id := range all {
+						if rng.Float64() < share {
+							c.Add(id)
+						}
+					}
+					if c.GetCardinality()*lazyShare <= ds.size {
+						lazy++
+					}
+					want := roaring.And(c, ds.bitmap())
+					if got := ds.and(c.Clone()); !got.Equals(want) {
+						t.Errorf("%q within %d offers: %d hits one by one, %d from the union", text, c.GetCardinality(),
+							got.GetCardinality(), want.GetCardinality())
+					}
+				}
+			}
+		}
+		if lazy == 0 {
+			t.Error("no set was small enough to intersect posting by posting: the test compared nothing")
+		}
+	})
+}
