@@ -23,7 +23,7 @@ func (x *Index) Details(hits []Hit, now time.Time) []Found {
 	out := make([]Found, 0, len(hits))
 	for _, h := range hits {
 		if id, ok := st.ids[h.OfferID]; ok {
-			out = append(out, Found{Hit: h, Doc: st.searchDoc(id), OpenToday: st.docs[id].openToday(now)})
+			out = append(out, Found{Hit: h, Doc: st.searchDoc(id), OpenToday: st.openToday(&st.docs[id], now)})
 		}
 	}
 	return out
@@ -32,9 +32,9 @@ func (x *Index) Details(hits []Hit, now time.Time) []Found {
 // searchDoc rebuilds the displayed fields of document id as the store reads them: term lists in the
 // taxonomy's order (the order they were indexed in), empty rather than nil.
 func (st *state) searchDoc(id uint32) store.SearchDoc {
-	d := st.docs[id]
-	o := catalog.Offer{ID: d.id, Name: d.name, Phases: []string{}, Fields: []string{}, Languages: []string{}}
-	for _, v := range d.in {
+	d := &st.docs[id]
+	o := catalog.Offer{ID: d.id, Name: st.name(d), Phases: []string{}, Fields: []string{}, Languages: []string{}}
+	for _, v := range st.in(d) {
 		switch fv := st.values[v]; fv.dim {
 		case DimPhase:
 			o.Phases = append(o.Phases, fv.value)
@@ -60,11 +60,12 @@ func (st *state) searchDoc(id uint32) store.SearchDoc {
 		t := time.Unix(0, d.confirmedAt).UTC()
 		o.LastConfirmedAt = &t
 	}
-	sd := store.SearchDoc{Offer: o, OrganizationName: d.org, LandCode: d.land,
-		Locations: make([]store.SearchLocation, len(d.points))}
-	for i, p := range d.points {
-		sd.Locations[i] = store.SearchLocation{Latitude: p[0], Longitude: p[1], PostalCode: d.places[i].postalCode,
-			City: d.places[i].city}
+	points, places := st.points(d), spanOf(st.placeArena, d.points)
+	sd := store.SearchDoc{Offer: o, OrganizationName: st.orgs.list[d.org], LandCode: st.lands.list[d.land],
+		Locations: make([]store.SearchLocation, len(points))}
+	for i, p := range points {
+		pl := st.placeList.list[places[i]]
+		sd.Locations[i] = store.SearchLocation{Latitude: p[0], Longitude: p[1], PostalCode: pl.postalCode, City: pl.city}
 	}
 	return sd
 }
@@ -74,16 +75,17 @@ const notConfirmed = math.MinInt64
 
 // openToday is the "heute geöffnet" of a result: an event takes place today, or the offer's own weekly hours
 // (else its locations') have today's weekday and today is no public holiday of its Land.
-func (d *doc) openToday(now time.Time) bool {
-	today := now.In(d.hours.zone)
-	start := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, d.hours.zone)
+func (st *state) openToday(d *doc, now time.Time) bool {
+	zone := st.zoneList[d.zone]
+	today := now.In(zone)
+	start := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, zone)
 	from, until := start.Unix(), start.AddDate(0, 0, 1).Unix()
-	for _, e := range d.hours.events {
+	for _, e := range spanOf(st.eventArena, d.events) {
 		if e[0] < until && e[1] >= from {
 			return true
 		}
 	}
-	if IsHoliday(d.land, today) {
+	if IsHoliday(st.lands.list[d.land], today) {
 		return false
 	}
 	wd := int(today.Weekday())

@@ -43,14 +43,17 @@ type slot struct {
 }
 
 // hours is when an offer is open: its weekly slots (its own schedule, else its locations' opening hours),
-// its dated events and its validity, in its time zone.
+// its dated events and its validity, in its time zone. A doc keeps them in the state's arrays (state.hours).
 type hours struct {
 	zone       *time.Location
 	slots      []slot
 	events     [][2]int64 // unix seconds
-	validFrom  string     // "2006-01-02", empty: open-ended
-	validUntil string
+	validFrom  int32      // yyyymmdd, 0: open-ended
+	validUntil int32
 }
+
+// dayNumber is a date as yyyymmdd, which orders as the dates do.
+func dayNumber(y int, m time.Month, d int) int32 { return int32(y*10000 + int(m)*100 + d) }
 
 func makeHours(zone *time.Location, weekly []catalog.Weekly, events []catalog.Event, from, to *catalog.Date) hours {
 	h := hours{zone: zone}
@@ -65,10 +68,10 @@ func makeHours(zone *time.Location, weekly []catalog.Weekly, events []catalog.Ev
 		h.events = append(h.events, [2]int64{e.Starts.Unix(), e.Ends.Unix()})
 	}
 	if from != nil {
-		h.validFrom = from.String()
+		h.validFrom = dayNumber(from.Y, time.Month(from.M), from.D)
 	}
 	if to != nil {
-		h.validUntil = to.String()
+		h.validUntil = dayNumber(to.Y, time.Month(to.M), to.D)
 	}
 	return h
 }
@@ -94,7 +97,7 @@ func (h hours) weekdays() uint8 {
 // zone computes it once instead of per offer.
 type localTime struct {
 	t   time.Time // in the zone
-	day string    // "2006-01-02"
+	day int32     // yyyymmdd
 	wd  uint8     // 1 Monday … 7 Sunday
 	m   uint16    // minutes after midnight
 }
@@ -105,7 +108,7 @@ func newLocalTime(t time.Time, zone *time.Location) *localTime {
 	if wd == 0 {
 		wd = 7
 	}
-	return &localTime{t: local, day: local.Format(time.DateOnly), wd: wd, m: uint16(local.Hour()*60 + local.Minute())}
+	return &localTime{t: local, day: dayNumber(local.Date()), wd: wd, m: uint16(local.Hour()*60 + local.Minute())}
 }
 
 // openAtLocal reports whether the offer is open at the instant u (unix seconds), lt on the clock of h's zone:
@@ -120,7 +123,7 @@ func (h hours) openAtLocal(u int64, lt *localTime, holiday func(time.Time) bool)
 	if len(h.slots) == 0 {
 		return false
 	}
-	if (h.validFrom != "" && lt.day < h.validFrom) || (h.validUntil != "" && lt.day > h.validUntil) {
+	if (h.validFrom != 0 && lt.day < h.validFrom) || (h.validUntil != 0 && lt.day > h.validUntil) {
 		return false
 	}
 	for _, s := range h.slots {

@@ -315,13 +315,14 @@ func (st *state) keep(c *roaring.Bitmap, q *Query, buf *buffers) {
 	drop := buf.drop[:0]
 	eachMany(c, func(ids []uint32) {
 		for _, id := range ids {
-			d := st.docs[id]
-			lt := locals[d.hours.zone]
+			d := &st.docs[id]
+			h := st.hours(d)
+			lt := locals[h.zone]
 			if lt == nil {
-				lt = newLocalTime(q.Now, d.hours.zone)
-				locals[d.hours.zone] = lt
+				lt = newLocalTime(q.Now, h.zone)
+				locals[h.zone] = lt
 			}
-			if land = d.land; !d.hours.openAtLocal(u, lt, holiday) {
+			if land = st.lands.list[d.land]; !h.openAtLocal(u, lt, holiday) {
 				drop = append(drop, id)
 			}
 		}
@@ -470,10 +471,10 @@ func haversine(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 
-// distance is the distance in km from the point to the nearest location of d, -1 when it has none.
-func (d *doc) distance(lat, lon float64) float64 {
+// distance is the distance in km from the point to the nearest of points, -1 when there is none.
+func distance(points [][2]float64, lat, lon float64) float64 {
 	best := -1.0
-	for _, p := range d.points {
+	for _, p := range points {
 		if km := haversine(lat, lon, p[0], p[1]); best < 0 || km < best {
 			best = km
 		}
@@ -691,7 +692,7 @@ func (st *state) countMoreAreas(c *roaring.Bitmap, counts []int32, sign int32) {
 	}
 	roaring.And(c, st.moreAreas).Iterate(func(id uint32) bool {
 		areas := 0
-		for _, v := range st.docs[id].in {
+		for _, v := range st.in(&st.docs[id]) {
 			if st.values[v].dim == DimArea {
 				if areas >= 2 {
 					counts[v] += sign
@@ -1111,7 +1112,7 @@ func (st *state) avgLens() (float64, float64) {
 
 // fieldScore is the BM25 term-frequency part of title and body, weighted.
 func (st *state) fieldScore(p *posting, id uint32, avgT, avgB float64) float64 {
-	d := st.docs[id]
+	d := &st.docs[id]
 	tt, tb := p.counts(id)
 	return weightTitle*bm25(tt, d.titleLen, avgT) + weightBody*bm25(tb, d.bodyLen, avgB)
 }
@@ -1187,7 +1188,7 @@ func (st *state) rank(q *Query, total uint64, cand *roaring.Bitmap, scores []flo
 				if len(near) > 0 && near[0].id == id && near[0].dist >= 0 {
 					r.distance = near[0].dist
 				} else {
-					r.distance = st.docs[id].approxDistance(q.Lat, q.Lon, cosLat)
+					r.distance = approxDistance(st.points(&st.docs[id]), q.Lat, q.Lon, cosLat)
 				}
 			}
 			if len(h) < k {
@@ -1211,9 +1212,9 @@ func (st *state) rank(q *Query, total uint64, cand *roaring.Bitmap, scores []flo
 
 // approxDistance is an equirectangular distance in km, good enough to order by and much cheaper than
 // haversine over a million candidates; hits get the exact distance.
-func (d *doc) approxDistance(lat, lon, cosLat float64) float64 {
+func approxDistance(points [][2]float64, lat, lon, cosLat float64) float64 {
 	best := -1.0
-	for _, p := range d.points {
+	for _, p := range points {
 		if km := approxKm(p[0], p[1], lat, lon, cosLat); best < 0 || km < best {
 			best = km
 		}
@@ -1222,10 +1223,10 @@ func (d *doc) approxDistance(lat, lon, cosLat float64) float64 {
 }
 
 func (st *state) hit(q *Query, r ranked, words []queryWord) Hit {
-	d := st.docs[r.id]
+	d := &st.docs[r.id]
 	h := Hit{OfferID: d.id, Score: r.score, DistanceKm: -1}
 	if q.HasPoint {
-		h.DistanceKm = d.distance(q.Lat, q.Lon)
+		h.DistanceKm = distance(st.points(d), q.Lat, q.Lon)
 	}
 	if q.Explain {
 		h.Explain = st.explain(r.id, h, words)
