@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -48,7 +49,7 @@ type Index struct {
 	members sync.Pool // *[]uint64 bit sets of a bit per document, all zero (see scoring.addAll)
 	cursors sync.Pool // *[]cursor, all zero (see scoring.addAll)
 
-	exhaustive bool   // score and rank every candidate (tests compare pruning against it)
+	exhaustive bool   // score and rank every candidate (tests compare pruning and newestFirst against it)
 	seedEnough uint64 // when set, the size of a pruning seed that is not narrowed further (see prune)
 }
 
@@ -81,6 +82,11 @@ type state struct {
 	// ages are the documents by their age range (months, -1 open), a few hundred distinct ranges: the age
 	// filter is the union of the ranges that hold the age instead of a test per candidate.
 	ages map[[2]int32]*roaring.Bitmap
+	// months are the documents by the month of their last confirmation (-1: never), monthKeys those months
+	// newest first: a search without words or a point ranks the newest confirmed first and looks only at
+	// the newest months that hold a page (see newestFirst).
+	months    map[int32]*roaring.Bitmap
+	monthKeys []int32
 	// What the documents' spans point into (see doc). A document indexed again gets new spans; the old ones
 	// stay unused until the next build, a few hundred bytes per edit.
 	names      []byte
@@ -132,7 +138,7 @@ func newState() *state {
 	return &state{ids: map[uuid.UUID]uint32{}, alive: roaring.New(), vocab: newVocabulary(),
 		facets: map[string]map[string]*facetValue{}, zoneIdx: map[string]uint16{},
 		orgs: newLookup[string](), lands: newLookup[string](), placeList: newLookup[placeText](),
-		ages: map[[2]int32]*roaring.Bitmap{}, moreAreas: roaring.New(), termCounts: map[uint32]uint16{}}
+		ages: map[[2]int32]*roaring.Bitmap{}, months: map[int32]*roaring.Bitmap{}, moreAreas: roaring.New(), termCounts: map[uint32]uint16{}}
 }
 
 // lookup keeps each of many repeated values once, by index.
@@ -319,7 +325,23 @@ func (st *state) upsert(sd *store.SearchDoc) {
 		st.ages[r] = roaring.New()
 	}
 	st.ages[r].Add(id)
+	m := month(d.confirmed)
+	if st.months[m] == nil {
+		st.months[m] = roaring.New()
+		st.monthKeys = append(st.monthKeys, m)
+		slices.SortFunc(st.monthKeys, func(a, b int32) int { return cmp.Compare(b, a) })
+	}
+	st.months[m].Add(id)
 	st.alive.Add(id)
+}
+
+// month is the month (year*12 + month - 1) of a confirmation time in unix seconds, in UTC; -1 for never (0).
+func month(confirmed int64) int32 {
+	if confirmed == 0 {
+		return -1
+	}
+	t := time.Unix(confirmed, 0).UTC()
+	return int32(t.Year()*12 + int(t.Month()) - 1)
 }
 
 // remove takes an offer out of the index; its document id is reused.
@@ -351,6 +373,9 @@ func (st *state) clear(id uint32) {
 	points := st.points(d)
 	for _, p := range points {
 		st.geo.Delete([2]float64{p[1], p[0]}, [2]float64{p[1], p[0]}, geoItem(id, len(points)))
+	}
+	if m := st.months[month(d.confirmed)]; m != nil {
+		m.Remove(id) // an empty month stays: there are few
 	}
 	if r := [2]int32{d.minAge, d.maxAge}; st.ages[r] != nil {
 		st.ages[r].Remove(id)

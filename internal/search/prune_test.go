@@ -71,6 +71,39 @@ func TestPruningKeepsTheBestHits(t *testing.T) {
 	})
 }
 
+// Without words and a point, ranking only the newest months of confirmation (newestFirst) must give the hits
+// of ranking every candidate, on every page.
+func TestNewestFirstKeepsTheNewestHits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		x := demoIndex(t, s)
+		if len(x.st.monthKeys) < 3 {
+			t.Fatalf("the demo's offers were confirmed in %d months: too few to compare", len(x.st.monthKeys))
+		}
+		age := 24
+		for _, base := range []Query{{}, {Phases: []string{"age_0_3"}}, {Free: true}, {AgeMonths: &age}, {Languages: []string{"tr"}}} {
+			for _, perPage := range []int{1, 5, 20} {
+				for page := 1; page <= 4; page++ {
+					q := base
+					q.Page, q.PerPage = page, perPage
+					got, err := x.Search(q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					x.exhaustive = true
+					want, err := x.Search(q)
+					x.exhaustive = false
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got.Total != want.Total || !slices.Equal(got.Hits, want.Hits) {
+						t.Errorf("%+v page %d of %d: newest months %+v, all %+v", base, page, perPage, got.Hits, want.Hits)
+					}
+				}
+			}
+		}
+	})
+}
+
 func TestSortByIDSortsByDocument(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 2))
 	var tmp []uint64

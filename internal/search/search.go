@@ -96,8 +96,11 @@ func (x *Index) Search(q Query) (Result, error) {
 	}
 	var scores []float32
 	ranked := cand
-	if len(words) > 0 {
+	switch {
+	case len(words) > 0:
 		scores, ranked = x.scores(st, words, cand, q.Page*q.PerPage)
+	case !q.HasPoint && !x.exhaustive:
+		ranked = st.newestFirst(cand, uint64(q.Page*q.PerPage))
 	}
 	res.Hits = st.rank(&q, total, ranked, scores, words, near)
 	if scores != nil {
@@ -105,6 +108,24 @@ func (x *Index) Search(q Query) (Result, error) {
 	}
 	wg.Wait()
 	return res, nil
+}
+
+// newestFirst is the documents of c in the newest months of confirmation that hold k of them: without words
+// and a point, every score is 0 and hits rank by confirmation, newest first, so no document of an older month
+// can be among the first k. The rest of c need not be ranked.
+func (st *state) newestFirst(c *roaring.Bitmap, k uint64) *roaring.Bitmap {
+	var parts []*roaring.Bitmap
+	var n uint64
+	for _, m := range st.monthKeys {
+		if n >= k {
+			break
+		}
+		if p := roaring.And(c, st.months[m]); !p.IsEmpty() {
+			parts = append(parts, p)
+			n += p.GetCardinality()
+		}
+	}
+	return roaring.FastOr(parts...)
 }
 
 // putScores clears the scores of the documents scored and keeps the array for the next search: clearing only
