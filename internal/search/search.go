@@ -528,7 +528,7 @@ func (st *state) facetCounts(c *roaring.Bitmap, want func(dim string) bool, buf 
 		st.countMasked(sparse, counts, places, buf)
 	}
 	if !dense.IsEmpty() {
-		st.countLarge(dense, counts, places, sparse.IsEmpty())
+		st.countLarge(dense, counts, places, want(DimArea), sparse.IsEmpty())
 	}
 	if len(st.byValue) != len(st.values) { // not yet sorted: cannot happen after Build and Refresh
 		for i, n := range counts {
@@ -662,17 +662,17 @@ func placeDim(dim string) bool { return dim == DimKommune || dim == DimArea }
 // per value, the places (when asked for) from the compact arrays, on the other core. When c is all the hits
 // (whole) and most documents, the places of the others are counted instead and subtracted from the counts of
 // all.
-func (st *state) countLarge(c *roaring.Bitmap, counts []int32, places, whole bool) {
+func (st *state) countLarge(c *roaring.Bitmap, counts []int32, places, areas, whole bool) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		if !places {
 			return
 		}
 		if !whole || c.GetCardinality() <= st.alive.GetCardinality()/2 {
-			st.countPlaces(c, counts, 1)
+			st.countPlaces(c, counts, 1, areas)
 			return
 		}
-		st.countPlaces(roaring.AndNot(st.alive, c), counts, -1)
+		st.countPlaces(roaring.AndNot(st.alive, c), counts, -1, areas)
 		for i, fv := range st.values {
 			if placeDim(fv.dim) {
 				counts[i] += int32(fv.docs.GetCardinality())
@@ -687,13 +687,16 @@ func (st *state) countLarge(c *roaring.Bitmap, counts []int32, places, whole boo
 	wg.Wait()
 }
 
-// countPlaces adds sign for every Kommune and Sozialraum of the documents of c, from the compact arrays: c is
-// large, so reading them in order beats the wider rows.
-func (st *state) countPlaces(c *roaring.Bitmap, counts []int32, sign int32) {
+// countPlaces adds sign for the Kommune of every document of c, and with areas for its Sozialräume, from the
+// compact arrays: c is large, so reading them in order beats the wider rows.
+func (st *state) countPlaces(c *roaring.Bitmap, counts []int32, sign int32, areas bool) {
 	eachMany(c, func(ids []uint32) {
 		for _, id := range ids {
 			if v := st.kommuneOf[id]; v >= 0 {
 				counts[v] += sign
+			}
+			if !areas {
+				continue
 			}
 			if v := st.areaOf[id]; v >= 0 {
 				counts[v] += sign
@@ -703,7 +706,9 @@ func (st *state) countPlaces(c *roaring.Bitmap, counts []int32, sign int32) {
 			}
 		}
 	})
-	st.countMoreAreas(c, counts, sign)
+	if areas {
+		st.countMoreAreas(c, counts, sign)
+	}
 }
 
 // countMoreAreas adds sign for the further Sozialräume of the few documents of c in more than two.
