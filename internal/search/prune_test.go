@@ -25,6 +25,21 @@ func demoIndex(t *testing.T, s *store.Store) *Index {
 	return x
 }
 
+// bothWays answers q as a search does and, for comparison, ranking every candidate in full.
+func bothWays(t *testing.T, x *Index, q Query) (got, exhaustive Result) {
+	t.Helper()
+	got, err := x.Search(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.exhaustive = true
+	defer func() { x.exhaustive = false }()
+	if exhaustive, err = x.Search(q); err != nil {
+		t.Fatal(err)
+	}
+	return got, exhaustive
+}
+
 // Pruning (scoring only the documents the strong matches find, see prune) must give the very hits, scores and
 // order of scoring every candidate, on every page; and on the demo data it must actually prune.
 func TestPruningKeepsTheBestHits(t *testing.T) {
@@ -38,17 +53,7 @@ func TestPruningKeepsTheBestHits(t *testing.T) {
 				"Sprache", "Familien Kinder"} {
 				for _, perPage := range []int{1, 3, 10} {
 					for page := 1; page <= 3; page++ {
-						q := Query{Text: text, Page: page, PerPage: perPage}
-						got, err := x.Search(q)
-						if err != nil {
-							t.Fatal(err)
-						}
-						x.exhaustive = true
-						want, err := x.Search(q)
-						x.exhaustive = false
-						if err != nil {
-							t.Fatal(err)
-						}
+						got, want := bothWays(t, x, Query{Text: text, Page: page, PerPage: perPage})
 						if got.Total != want.Total || !slices.Equal(got.Hits, want.Hits) {
 							t.Errorf("%q page %d of %d (seed narrowed from %d): pruned %+v, exhaustive %+v", text, page, perPage,
 								narrow, got.Hits, want.Hits)
@@ -85,16 +90,7 @@ func TestNewestFirstKeepsTheNewestHits(t *testing.T) {
 				for page := 1; page <= 4; page++ {
 					q := base
 					q.Page, q.PerPage = page, perPage
-					got, err := x.Search(q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					x.exhaustive = true
-					want, err := x.Search(q)
-					x.exhaustive = false
-					if err != nil {
-						t.Fatal(err)
-					}
+					got, want := bothWays(t, x, q)
 					if got.Total != want.Total || !slices.Equal(got.Hits, want.Hits) {
 						t.Errorf("%+v page %d of %d: newest months %+v, all %+v", base, page, perPage, got.Hits, want.Hits)
 					}
