@@ -206,16 +206,6 @@ func first(gaps []chain.Gap) any {
 	return gaps[0]
 }
 
-func column(m chain.Matrix, phase, field string) []chain.Cell {
-	var out []chain.Cell
-	for _, c := range m.Cells {
-		if c.Phase == phase && c.Field == field {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 func readSource(t *testing.T, s *store.Store, ags string, date catalog.Date) store.ChainSource {
 	t.Helper()
 	k, err := s.GetKommuneByAGS(ctx, system, ags)

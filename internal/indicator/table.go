@@ -306,14 +306,3 @@ func (f File) fromTable(t table, cat []Indicator) (File, []Problem) {
 	}
 	return f, probs
 }
-
-// columnLetter is the spreadsheet name of a 1-based column (1 → A, 27 → AA).
-func columnLetter(n int) string {
-	s := ""
-	for n > 0 {
-		n--
-		s = string(rune('A'+n%26)) + s
-		n /= 26
-	}
-	return s
-}
