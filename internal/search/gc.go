@@ -7,7 +7,7 @@ import (
 )
 
 // BuildMemoryLimit paces the collector during a build (see PacedBuild): 1.4 GiB holds the index of a
-// million offers (about 0.85 GiB of live heap) with room for the rows being read.
+// million offers (about 0.65 GiB of live heap) with room for the rows being read.
 const BuildMemoryLimit = 1400 << 20
 
 const buildGCPercent = 400
@@ -31,7 +31,7 @@ func PacedBuild(limit int64, build func() error) error {
 
 // LimitServingMemory sets a soft memory limit for the process that serves the index, unless one is set already
 // (GOMEMLIMIT): limit, or 1.6 times the live heap when the index needs more. With GOGC=100 alone the heap
-// grows to twice the live index before the collector runs (at a million offers 1.7 GB), which a server under
+// grows to twice the live index before the collector runs (at a million offers 1.3 GB), which a server under
 // load reaches; the limit makes the collector run earlier instead. It stays at least 1.6 times the live heap,
 // so a larger index is never collected in a loop. It collects once to learn the live heap and returns the
 // limit in force. Like PacedBuild, it is for the command that owns the process.
