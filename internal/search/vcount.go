@@ -31,6 +31,8 @@ func (v *vcounter) add(rows []uint64, stride int) {
 		ones, twos, fours, eights := v.ones[j], v.twos[j], v.fours[j], v.eights[j]
 		for i := 0; i+16 <= n; i += 16 {
 			d := func(r int) uint64 { return rows[(i+r)*stride+j] }
+			// Two halves of eight rows each, unrolled as in Harley and Seal's loop: a helper taking the
+			// running words by pointer would keep them out of registers.
 			var twosA, twosB, foursA, foursB, eightsA, eightsB, sixteens uint64
 			twosA, ones = csa(ones, d(0), d(1))
 			twosB, ones = csa(ones, d(2), d(3))
