@@ -553,9 +553,8 @@ func (st *state) indexPlaces(id uint32, d *doc, sd *store.SearchDoc) {
 			d.openWeekdays |= 1 << w.Weekday
 		}
 	}
-	var h hours
 	d.zone = st.zone(sd.Offer.Schedule.Timezone)
-	h = makeHours(st.zoneList[d.zone], weekly, sd.Offer.Schedule.Events, sd.Offer.ValidFrom, sd.Offer.ValidTo)
+	h := makeHours(st.zoneList[d.zone], weekly, sd.Offer.Schedule.Events, sd.Offer.ValidFrom, sd.Offer.ValidTo)
 	d.slots, d.events = appendSpan(&st.slotArena, h.slots...), appendSpan(&st.eventArena, h.events...)
 	d.validFrom, d.validUntil = h.validFrom, h.validUntil
 	days := h.weekdays()
