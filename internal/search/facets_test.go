@@ -32,13 +32,13 @@ func TestFacetCountingPathsAgree(t *testing.T) {
 			st.countMasked(hits, masked, true, &buffers{})
 			for _, whole := range []bool{false, true} {
 				large := make([]int32, len(st.values))
-				st.countLarge(hits, large, true, true, whole)
+				st.countLarge(hits, large, true, true, whole, whole)
 				if !slices.Equal(masked, large) {
 					t.Errorf("%.0f%% of the offers (whole %v): counted per document %v, per value %v", share*100, whole, masked, large)
 				}
 				// Without the Sozialräume, every other count stays.
 				noAreas := make([]int32, len(st.values))
-				st.countLarge(hits, noAreas, true, false, whole)
+				st.countLarge(hits, noAreas, true, false, whole, !whole)
 				for i, fv := range st.values {
 					if fv.dim != DimArea && noAreas[i] != masked[i] {
 						t.Errorf("%.0f%% of the offers (whole %v), without Sozialräume: %s %s counted %d, want %d", share*100,

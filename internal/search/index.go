@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -49,13 +51,19 @@ type Index struct {
 	members sync.Pool // *[]uint64 bit sets of a bit per document, all zero (see scoring.addAll)
 	cursors sync.Pool // *[]cursor, all zero (see scoring.addAll)
 
+	// Searches under way, and the cores: a search counts a large result's facets on a second core only while
+	// no more searches run than there are cores, since under load the other cores have searches of their own
+	// and splitting one costs more CPU time than it saves.
+	running atomic.Int32
+	cores   int32
+
 	exhaustive bool   // score and rank every candidate (tests compare pruning and newestFirst against it)
 	seedEnough uint64 // when set, the size of a pruning seed that is not narrowed further (see prune)
 }
 
 // New returns an empty index; Build fills it.
 func New(opts Options) *Index {
-	x := &Index{log: opts.Logger, now: opts.Now, batch: opts.Batch, st: newState()}
+	x := &Index{log: opts.Logger, now: opts.Now, batch: opts.Batch, st: newState(), cores: int32(runtime.GOMAXPROCS(0))}
 	if x.log == nil {
 		x.log = slog.New(slog.DiscardHandler)
 	}
