@@ -51,9 +51,9 @@ type Index struct {
 	members sync.Pool // *[]uint64 bit sets of a bit per document, all zero (see scoring.addAll)
 	cursors sync.Pool // *[]cursor, all zero (see scoring.addAll)
 
-	// Searches under way, and the cores: a search counts a large result's facets on a second core only while
-	// no more searches run than there are cores, since under load the other cores have searches of their own
-	// and splitting one costs more CPU time than it saves.
+	// Searches under way, and the cores: a search counts a large result's facets on a second core only when
+	// it is the only one under way. Under load the other cores have work of their own, and splitting a search
+	// cost about a tenth more CPU time for nothing (measured at a million offers over HTTP).
 	running atomic.Int32
 	cores   int32
 

@@ -87,8 +87,9 @@ func (x *Index) Search(q Query) (Result, error) {
 	total := cand.GetCardinality()
 	res := Result{Total: int(total)}
 	want := wanted(q.Facets)
-	// A large result counts its facets on a second core while this one scores and ranks, when a core is free.
-	buf.spread = x.running.Add(1) <= x.cores
+	// A large result counts its facets on a second core while this one scores and ranks, unless other searches
+	// keep the cores busy.
+	buf.spread = x.running.Add(1) < x.cores
 	defer x.running.Add(-1)
 	var wg sync.WaitGroup
 	if total >= parallelFrom && buf.spread {
