@@ -96,7 +96,8 @@ type state struct {
 	months    map[int32]*roaring.Bitmap
 	monthKeys []int32
 	// What the documents' spans point into (see doc). A document indexed again gets new spans; the old ones
-	// stay unused until the next build, a few hundred bytes per edit.
+	// are counted in stale (bytes) until compact moves the spans in use together again.
+	stale      int
 	names      []byte
 	termArena  []uint32
 	inArena    []int32
@@ -391,6 +392,7 @@ func (st *state) clear(id uint32) {
 			delete(st.ages, r)
 		}
 	}
+	st.stale += spanBytes(d)
 	st.titleLen -= int64(d.titleLen)
 	st.bodyLen -= int64(d.bodyLen)
 	st.kommuneOf[id], st.areaOf[id], st.areaOf2[id] = -1, -1, -1
@@ -721,6 +723,12 @@ func (x *Index) apply(ctx context.Context, changes []store.AuditChange) error {
 	}
 	x.st.vocab.sortReversed()
 	x.st.sortValues()
+	if x.st.compactDue() {
+		start := time.Now()
+		before := x.st.stale
+		x.st.compact()
+		x.log.Info("search index: shared arrays compacted", "freed_bytes", before, "took", time.Since(start))
+	}
 	return nil
 }
 
