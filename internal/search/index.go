@@ -415,7 +415,9 @@ func (st *state) makeDoc(id uint32, sd *store.SearchDoc) doc {
 		d.confirmed, d.confirmedAt = o.LastConfirmedAt.Unix(), o.LastConfirmedAt.UnixNano()
 	}
 	d.name, d.org = appendSpan(&st.names, []byte(o.Name)...), st.orgs.add(sd.OrganizationName)
-	st.indexText(id, d, o.Name, o.Description+" "+sd.OrganizationName)
+	// The body is what else a family may search for: the description, the organization, and the
+	// Leichte-Sprache summary, whose plain words ("Hilfe beim Lesen") a description may not use.
+	st.indexText(id, d, o.Name, o.Description+" "+sd.OrganizationName+" "+o.EasySummary)
 	d.in.off = uint32(len(st.inArena)) // indexFacets and indexPlaces append its values
 	st.indexFacets(id, sd)
 	st.indexPlaces(id, d, sd)

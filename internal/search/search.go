@@ -21,11 +21,12 @@
 //     search for "Kinder" should not find every "Kinderarzt".
 //   - Typos: a query word without postings is looked up in a BK-tree of the vocabulary (vocab.go says why it is
 //     written here), one edit for words of 4–7 letters, two from 8.
-//   - Ranking is BM25 over title (weight 3) and body (description and organization name, weight 1), summed
-//     over the query words; compound matches count 0.7, typo matches 0.5. Ties (to two decimals) are broken by
-//     distance, then by the freshness of last_confirmed_at. Weak matches (a broad word, a body) are added only
-//     to the documents the strong ones found when they cannot lift any other document onto the page
-//     (max-score pruning, see prune); the hits are exactly those of scoring every candidate.
+//   - Ranking is BM25 over title (weight 3) and body (description, organization name and Leichte-Sprache
+//     summary, weight 1), summed over the query words; compound matches count 0.7, typo matches 0.5. Ties
+//     (to two decimals) are broken by distance, then by the freshness of last_confirmed_at. Weak matches (a
+//     broad word, a body) are added only to the documents the strong ones found when they cannot lift any
+//     other document onto the page (max-score pruning, see prune); the hits are exactly those of scoring
+//     every candidate.
 //   - Filters and words are intersected smallest first; the facets count only the dimensions the caller
 //     shows (Query.Facets), so a page without places does not count thousands of Sozialräume.
 //   - A results list's fields (name, organization, places …) come from memory too (Details), so a search

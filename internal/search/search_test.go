@@ -556,6 +556,31 @@ func TestSearchFollowsTheChangeLog(t *testing.T) {
 	})
 }
 
+// The Leichte-Sprache summary is searched too: its plain words may be the ones a family types.
+func TestTheLeichteSpracheSummaryIsSearched(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := demoWorld(t, s)
+		var d store.SearchDoc
+		for _, x := range w.docs {
+			d = x
+			break
+		}
+		o := d.Offer
+		o.ID, o.Name, o.Description = uuid.Nil, "Wassergewöhnung", "Angebot für Familien."
+		o.EasySummary = "Hier lernen Kinder schwimmen. Das Planschbecken ist warm."
+		if err := s.CreateOffer(ctx, tenant.System(), audit.System("test"), &o); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.idx.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		res := w.search(t, search.Query{Text: "Planschbecken"})
+		if res.Total != 1 || res.Hits[0].OfferID != o.ID {
+			t.Errorf("a search for a word of the summary found %+v, want the offer %s", res.Hits, o.ID)
+		}
+	})
+}
+
 func TestRunRefreshesEverySecond(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
 	w := demoWorld(t, s)

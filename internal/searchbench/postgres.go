@@ -189,7 +189,7 @@ func fillBaseline(ctx context.Context, pg *store.Store, conn *pgx.Conn) error {
 				if o.LastConfirmedAt != nil {
 					confirmed = o.LastConfirmedAt.UTC().Format(time.RFC3339)
 				}
-				_ = sw.Write([]string{o.ID.String(), tsvector(o.Name, o.Description+" "+d.OrganizationName),
+				_ = sw.Write([]string{o.ID.String(), tsvector(o.Name, o.Description+" "+d.OrganizationName+" "+o.EasySummary),
 					array(o.Phases), array(o.Fields), array(o.TargetGroups), array(o.Languages), o.Cost, age, confirmed})
 				for _, l := range d.Locations {
 					_ = pw.Write([]string{o.ID.String(), strconv.FormatFloat(l.Latitude, 'g', -1, 64),
