@@ -949,7 +949,7 @@ func (sc *scoring) addAll(in *roaring.Bitmap) {
 		if u.title {
 			c.avg, c.lens, c.norm, c.shift = sc.avgT, sc.st.titleLens, sc.normT, 8
 		}
-		c.tf = u.p.tf
+		c.tf, c.nextTF = u.p.tf, 0 // slowPart finds the first
 		if u.docs().GetCardinality() > walkShare*n {
 			c.it = roaring.And(u.docs(), in).ManyIterator()
 			continue
@@ -986,6 +986,7 @@ type cursor struct {
 	pos, n   int
 	member   []uint64 // when set, only the documents with their bit set here count
 	tf       []termFreq
+	nextTF   uint32
 	w, avg   float64
 	lens     []uint16
 	norm     []float64
@@ -993,8 +994,12 @@ type cursor struct {
 	finished bool
 }
 
-// addBelow adds the unit to its next documents below limit.
+// addBelow adds the unit to its next documents below limit. The BM25 part of a single occurrence comes from
+// the table by length (norm); the few documents with more occurrences (c.tf, the first at c.nextTF) and
+// overlong fields take slowPart. Documents not in the member set (when there is one) get 0 added instead of
+// a branch, which the processor could not predict.
 func (c *cursor) addBelow(s []float32, limit uint64) {
+	lens, norm, member, w := c.lens, c.norm, c.member, c.w
 	for !c.finished {
 		if c.pos == c.n {
 			c.n, c.pos = c.it.NextMany(c.buf[:]), 0
@@ -1003,30 +1008,49 @@ func (c *cursor) addBelow(s []float32, limit uint64) {
 				return
 			}
 		}
-		for ; c.pos < c.n; c.pos++ {
-			id := c.buf[c.pos]
-			if uint64(id) >= limit {
-				return
-			}
-			if c.member != nil && c.member[id/64]&(1<<(id%64)) == 0 {
-				continue
-			}
-			for len(c.tf) > 0 && c.tf[0].doc < id {
-				c.tf = c.tf[1:]
-			}
-			l := c.lens[id]
+		ids := c.buf[c.pos:c.n]
+		end := len(ids)
+		for end > 0 && uint64(ids[end-1]) >= limit {
+			end--
+		}
+		next := c.nextTF
+		for _, id := range ids[:end] {
+			l := lens[id]
 			var f float64
-			switch {
-			case len(c.tf) > 0 && c.tf[0].doc == id:
-				f = bm25(int(c.tf[0].counts>>c.shift)&0xff, l, c.avg)
-			case int(l) < len(c.norm):
-				f = c.norm[l]
-			default:
-				f = bm25(1, l, c.avg)
+			if id < next && int(l) < len(norm) {
+				f = norm[l]
+			} else {
+				f = c.slowPart(id, l)
+				next = c.nextTF
 			}
-			s[id] += float32(c.w * f)
+			if member != nil {
+				f *= float64(member[id/64] >> (id % 64) & 1)
+			}
+			s[id] += float32(w * f)
+		}
+		c.pos += end
+		if end < len(ids) {
+			return
 		}
 	}
+}
+
+// slowPart is the BM25 part of the unit's field for document id after advancing c.tf to it.
+func (c *cursor) slowPart(id uint32, l uint16) float64 {
+	for len(c.tf) > 0 && c.tf[0].doc < id {
+		c.tf = c.tf[1:]
+	}
+	c.nextTF = math.MaxUint32
+	if len(c.tf) > 0 {
+		c.nextTF = c.tf[0].doc
+		if c.tf[0].doc == id {
+			return bm25(int(c.tf[0].counts>>c.shift)&0xff, l, c.avg)
+		}
+	}
+	if int(l) < len(c.norm) {
+		return c.norm[l]
+	}
+	return bm25(1, l, c.avg)
 }
 
 // prune is max-score top-k retrieval. A query's units differ widely in what they can add to a score: a broad
