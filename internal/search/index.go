@@ -463,8 +463,11 @@ func (st *state) indexText(id uint32, d *doc, title, body string) {
 				p.minLen[1] = d.bodyLen
 			}
 		}
-		if c>>8 > 1 || c&0xff > 1 {
-			p.setTF(id, c)
+		if tc := uint8(c >> 8); tc > 1 {
+			p.setTF(0, id, tc)
+		}
+		if bc := uint8(c); bc > 1 {
+			p.setTF(1, id, bc)
 		}
 	}
 	d.terms.n = uint32(len(st.termArena)) - d.terms.off

@@ -945,11 +945,11 @@ func (sc *scoring) addAll(in *roaring.Bitmap) {
 	defer clear(cursors) // all zero for the next use, holding no bitmap
 	for i, u := range sc.units {
 		c := &cursors[i]
-		c.w, c.avg, c.lens, c.norm, c.shift = u.w, sc.avgB, sc.st.bodyLens, sc.normB, 0
+		c.w, c.avg, c.lens, c.norm, c.tf = u.w, sc.avgB, sc.st.bodyLens, sc.normB, u.p.tf[1]
 		if u.title {
-			c.avg, c.lens, c.norm, c.shift = sc.avgT, sc.st.titleLens, sc.normT, 8
+			c.avg, c.lens, c.norm, c.tf = sc.avgT, sc.st.titleLens, sc.normT, u.p.tf[0]
 		}
-		c.tf, c.nextTF = u.p.tf, 0 // slowPart finds the first
+		c.nextTF = 0 // slowPart finds the first
 		if u.docs().GetCardinality() > walkShare*n {
 			c.it = roaring.And(u.docs(), in).ManyIterator()
 			continue
@@ -990,7 +990,6 @@ type cursor struct {
 	w, avg   float64
 	lens     []uint16
 	norm     []float64
-	shift    uint
 	finished bool
 }
 
@@ -1044,7 +1043,7 @@ func (c *cursor) slowPart(id uint32, l uint16) float64 {
 	if len(c.tf) > 0 {
 		c.nextTF = c.tf[0].doc
 		if c.tf[0].doc == id {
-			return bm25(int(c.tf[0].counts>>c.shift)&0xff, l, c.avg)
+			return bm25(int(c.tf[0].n), l, c.avg)
 		}
 	}
 	if int(l) < len(c.norm) {

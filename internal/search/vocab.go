@@ -14,9 +14,10 @@ import (
 // occur once in a short text, so a list of the exceptions is far smaller than a count per posting).
 type posting struct {
 	title, body *roaring.Bitmap
-	// tf are the documents where the term occurs more than once in the title or the body, sorted by
-	// document id, so that scoring walks it alongside the hits in order instead of looking each hit up.
-	tf []termFreq
+	// tf are, for the title [0] and the body [1], the documents where the term occurs more than once in
+	// that field, sorted by document id, so that scoring walks a field's list alongside the hits in order
+	// instead of looking each hit up, and meets only the exceptions of its own field.
+	tf [2][]termFreq
 	// df is the number of documents with the term in title or body (|title ∪ body|), kept by indexText and
 	// clear, so that a query need not count it from the bitmaps for every term it matches.
 	df int
@@ -27,45 +28,50 @@ type posting struct {
 	minLen [2]uint16
 }
 
-// termFreq is a document's title count << 8 | body count.
+// termFreq is how often a term occurs in a field of a document.
 type termFreq struct {
-	doc    uint32
-	counts uint16
+	doc uint32
+	n   uint8
 }
 
-// findTF is the position of doc in p.tf, or where it would go.
-func (p *posting) findTF(doc uint32) (int, bool) {
-	i := sort.Search(len(p.tf), func(i int) bool { return p.tf[i].doc >= doc })
-	return i, i < len(p.tf) && p.tf[i].doc == doc
+// findTF is the position of doc in tf, or where it would go.
+func findTF(tf []termFreq, doc uint32) (int, bool) {
+	i := sort.Search(len(tf), func(i int) bool { return tf[i].doc >= doc })
+	return i, i < len(tf) && tf[i].doc == doc
 }
 
-func (p *posting) setTF(doc uint32, counts uint16) {
-	i, ok := p.findTF(doc)
+// setTF records that the term occurs n (> 1) times in the title (field 0) or body (1) of doc.
+func (p *posting) setTF(field int, doc uint32, n uint8) {
+	i, ok := findTF(p.tf[field], doc)
 	if ok {
-		p.tf[i].counts = counts
+		p.tf[field][i].n = n
 		return
 	}
-	p.tf = slices.Insert(p.tf, i, termFreq{doc, counts})
+	p.tf[field] = slices.Insert(p.tf[field], i, termFreq{doc, n})
 }
 
 func (p *posting) dropTF(doc uint32) {
-	if i, ok := p.findTF(doc); ok {
-		p.tf = slices.Delete(p.tf, i, i+1)
+	for f := range p.tf {
+		if i, ok := findTF(p.tf[f], doc); ok {
+			p.tf[f] = slices.Delete(p.tf[f], i, i+1)
+		}
 	}
 }
 
 func (p *posting) counts(d uint32) (title, body int) {
-	if i, ok := p.findTF(d); ok {
-		v := p.tf[i].counts
-		return int(v >> 8), int(v & 0xff)
+	return fieldCount(p.title, p.tf[0], d), fieldCount(p.body, p.tf[1], d)
+}
+
+// fieldCount is how often the term occurs in one field of document d: docs are the documents with it there,
+// tf the exceptions.
+func fieldCount(docs *roaring.Bitmap, tf []termFreq, d uint32) int {
+	if i, ok := findTF(tf, d); ok {
+		return int(tf[i].n)
 	}
-	if p.title.Contains(d) {
-		title = 1
+	if docs.Contains(d) {
+		return 1
 	}
-	if p.body.Contains(d) {
-		body = 1
-	}
-	return title, body
+	return 0
 }
 
 // vocabulary is the index's own dictionary of stems. It answers the two questions that need to know which
