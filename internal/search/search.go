@@ -695,7 +695,7 @@ func (st *state) countLarge(c *roaring.Bitmap, counts []int32, places, areas, wh
 		}
 		st.countPlaces(roaring.AndNot(st.alive, c), counts, -1, areas)
 		for i, fv := range st.values {
-			if placeDim(fv.dim) {
+			if fv.dim == DimKommune || areas && fv.dim == DimArea { // thousands of Sozialräume: only when asked
 				counts[i] += int32(fv.docs.GetCardinality())
 			}
 		}
