@@ -18,6 +18,7 @@ func TestFacetCountingPathsAgree(t *testing.T) {
 		st := demoIndex(t, s).st
 		all := st.alive.ToArray()
 		rng := rand.New(rand.NewPCG(7, 3))
+		buf := &buffers{} // one for all, as a search's are reused: nothing may leak from one count to the next
 		for _, share := range []float64{0.01, 0.2, 0.5, 0.7, 1} {
 			hits := roaring.New()
 			for _, id := range all {
@@ -32,13 +33,13 @@ func TestFacetCountingPathsAgree(t *testing.T) {
 			st.countMasked(hits, masked, true, &buffers{})
 			for _, whole := range []bool{false, true} {
 				large := make([]int32, len(st.values))
-				st.countLarge(hits, large, true, true, whole, whole)
+				st.countLarge(hits, large, true, true, whole, whole, buf)
 				if !slices.Equal(masked, large) {
 					t.Errorf("%.0f%% of the offers (whole %v): counted per document %v, per value %v", share*100, whole, masked, large)
 				}
 				// Without the Sozialräume, every other count stays.
 				noAreas := make([]int32, len(st.values))
-				st.countLarge(hits, noAreas, true, false, whole, !whole)
+				st.countLarge(hits, noAreas, true, false, whole, !whole, buf)
 				for i, fv := range st.values {
 					if fv.dim != DimArea && noAreas[i] != masked[i] {
 						t.Errorf("%.0f%% of the offers (whole %v), without Sozialräume: %s %s counted %d, want %d", share*100,
@@ -118,4 +119,58 @@ func TestWordPostingsIntersectedOneByOne(t *testing.T) {
 			t.Error("no set was small enough to intersect posting by posting: the test compared nothing")
 		}
 	})
+}
+
+// A small dimension's value keeps its plain bit set (facetValue.words, which countLarge ANDs with dense hits)
+// equal to its bitmap through removals and edits.
+func TestValueWordsFollowEdits(t *testing.T) {
+	s := storetest.Open(t, store.SQLite)
+	x := demoIndex(t, s)
+	var docs []store.SearchDoc
+	if err := s.StreamSearchDocs(t.Context(), store.SearchSelection{}, 100, func(b []store.SearchDoc) error {
+		docs = append(docs, b...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	st := x.st
+	for i := range docs {
+		switch i % 3 {
+		case 0:
+			st.remove(docs[i].Offer.ID)
+		case 1:
+			st.upsert(&docs[len(docs)-1-i]) // indexed again, perhaps under a reused id
+		}
+	}
+	for _, fv := range st.values {
+		if placeDim(fv.dim) {
+			continue
+		}
+		want := fv.docs.ToDense()
+		got := fv.words[:min(len(fv.words), len(want))]
+		for _, w := range fv.words[len(got):] {
+			if w != 0 {
+				t.Errorf("%s %s: bits beyond the bitmap's last document", fv.dim, fv.value)
+			}
+		}
+		if !slices.Equal(got, want[:len(got)]) || len(got) < len(want) {
+			t.Errorf("%s %s: the bit set differs from the bitmap of %d documents", fv.dim, fv.value, fv.docs.GetCardinality())
+		}
+	}
+}
+
+// The plain bit set of the hits is reused from search to search; what one wrote must not count in the next,
+// also when the next starts in a later block of 65,536 documents.
+func TestDenseHitsForgetTheLastSearch(t *testing.T) {
+	buf := &buffers{}
+	value := make([]uint64, 3*1024) // a value every document of the first three blocks has
+	for i := range value {
+		value[i] = ^uint64(0)
+	}
+	for _, c := range []*roaring.Bitmap{roaring.BitmapOf(5, 70_000, 140_000), roaring.BitmapOf(140_001, 140_002), roaring.BitmapOf(3)} {
+		hits, from := denseWords(c, buf)
+		if got := andCount(hits[from:], value[from:]); got != int32(c.GetCardinality()) {
+			t.Errorf("hits %v: counted %d", c.ToArray(), got)
+		}
+	}
 }

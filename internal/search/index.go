@@ -377,7 +377,7 @@ func (st *state) clear(id uint32) {
 		p.df--
 	}
 	for _, v := range st.in(d) {
-		st.values[v].docs.Remove(id)
+		st.values[v].remove(id)
 	}
 	points := st.points(d)
 	for _, p := range points {
@@ -501,7 +501,7 @@ func (st *state) indexFacets(id uint32, sd *store.SearchDoc) {
 	add := func(dim string, values ...string) {
 		for _, v := range values {
 			fv := st.facet(dim, v, true)
-			fv.docs.Add(id)
+			fv.add(id)
 			st.inArena = append(st.inArena, int32(fv.index))
 		}
 	}
@@ -529,6 +529,29 @@ type facetValue struct {
 	dim, value string
 	index      int // in state.values
 	docs       *roaring.Bitmap
+	// words are docs again as a plain bit set (bit id%64 of word id/64), for the values of the small
+	// dimensions: see countLarge.
+	words []uint64
+}
+
+// add gives document id the value.
+func (fv *facetValue) add(id uint32) {
+	fv.docs.Add(id)
+	if placeDim(fv.dim) {
+		return
+	}
+	if w := int(id / 64); w >= len(fv.words) {
+		fv.words = append(fv.words, make([]uint64, w+1-len(fv.words))...)
+	}
+	fv.words[id/64] |= 1 << (id % 64)
+}
+
+// remove takes the value from document id.
+func (fv *facetValue) remove(id uint32) {
+	fv.docs.Remove(id)
+	if w := int(id / 64); w < len(fv.words) {
+		fv.words[w] &^= 1 << (id % 64)
+	}
 }
 
 // facet returns a value of a dimension, creating it when create is set (nil otherwise when absent).
@@ -576,7 +599,7 @@ func (st *state) indexPlaces(id uint32, d *doc, sd *store.SearchDoc) {
 	for wd := 1; wd <= 7; wd++ {
 		if days&(1<<wd) != 0 {
 			fv := st.facet(DimWeekday, strconv.Itoa(wd), true)
-			fv.docs.Add(id)
+			fv.add(id)
 			st.inArena = append(st.inArena, int32(fv.index))
 		}
 	}

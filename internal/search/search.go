@@ -440,7 +440,7 @@ type buffers struct {
 	spread bool
 	// facetCounts's own: counts by value, by value + 1 for places, rows gathered
 	counts, byPlace []int32
-	rows            []uint64
+	rows, hits      []uint64
 }
 
 // zeroed is *b resized to n and cleared, reallocated only when too small.
@@ -549,7 +549,7 @@ func (st *state) facetCounts(c *roaring.Bitmap, want func(dim string) bool, buf 
 		st.countMasked(sparse, counts, places, buf)
 	}
 	if !dense.IsEmpty() {
-		st.countLarge(dense, counts, places, want(DimArea), sparse.IsEmpty(), buf.spread)
+		st.countLarge(dense, counts, places, want(DimArea), sparse.IsEmpty(), buf.spread, buf)
 	}
 	if len(st.byValue) != len(st.values) { // not yet sorted: cannot happen after Build and Refresh
 		for i, n := range counts {
@@ -683,7 +683,7 @@ func placeDim(dim string) bool { return dim == DimKommune || dim == DimArea }
 // per value, the places (when asked for) from the compact arrays, with spread on the other core. When c is all the hits
 // (whole) and most documents, the places of the others are counted instead and subtracted from the counts of
 // all.
-func (st *state) countLarge(c *roaring.Bitmap, counts []int32, places, areas, whole, spread bool) {
+func (st *state) countLarge(c *roaring.Bitmap, counts []int32, places, areas, whole, spread bool, buf *buffers) {
 	var wg sync.WaitGroup
 	countPlaces := func() {
 		if !places {
@@ -705,12 +705,49 @@ func (st *state) countLarge(c *roaring.Bitmap, counts []int32, places, areas, wh
 	} else {
 		countPlaces()
 	}
+	var hits []uint64 // c as a plain bit set from word from on, written when a value needs it
+	var from int
+	alive := st.alive.GetCardinality()
 	for i, fv := range st.values {
-		if !placeDim(fv.dim) {
-			counts[i] += int32(c.AndCardinality(fv.docs))
+		if placeDim(fv.dim) {
+			continue
 		}
+		// Roaring keeps a value in under 1/16 of a block's documents as a sorted array, which AndCardinality
+		// tests element by element against the dense hits; from 1/256 of them, ANDing and counting the
+		// value's plain bit set word by word is cheaper (measured at a million offers).
+		if n := fv.docs.GetCardinality(); n*16 >= alive || n*256 < alive {
+			counts[i] += int32(c.AndCardinality(fv.docs))
+			continue
+		}
+		if hits == nil {
+			hits, from = denseWords(c, buf)
+		}
+		counts[i] += andCount(hits[from:], fv.words[min(from, len(fv.words)):])
 	}
 	wg.Wait()
+}
+
+// denseWords writes c into buf's plain bit set and returns it with the first word that holds c.
+func denseWords(c *roaring.Bitmap, buf *buffers) ([]uint64, int) {
+	n := int(c.DenseSize())
+	if cap(buf.hits) < n {
+		buf.hits = make([]uint64, n)
+	}
+	hits, from := buf.hits[:n], int(c.Minimum()/64)
+	clear(hits[from:])
+	c.WriteDenseTo(hits)
+	return hits, from
+}
+
+// andCount counts the bits set in both a and b.
+func andCount(a, b []uint64) int32 {
+	b = b[:min(len(a), len(b))]
+	a = a[:len(b)]
+	var n int
+	for i := range b {
+		n += bits.OnesCount64(a[i] & b[i])
+	}
+	return int32(n)
 }
 
 // countPlaces adds sign for the Kommune of every document of c, and with areas for its Sozialräume, from the
