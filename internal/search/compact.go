@@ -33,8 +33,12 @@ func (st *state) arenaBytes() int {
 }
 
 func (st *state) compactDue() bool {
-	return st.stale >= compactFloor && st.stale*compactShare >= st.arenaBytes()
+	stale := st.stale + st.geo.stale*gridBytes
+	return stale >= compactFloor && stale*compactShare >= st.arenaBytes()+len(st.geo.pts)*gridBytes
 }
+
+// gridBytes is the room of a location in the grid.
+const gridBytes = 16 + 4
 
 // compact moves every document's spans to the front of their arrays, keeping their order there, and
 // shortens the arrays, so that appends fill the freed room.
@@ -69,6 +73,7 @@ func (st *state) compact() {
 		copy(st.eventArena[dst:dst+n], st.eventArena[src:src+n])
 	})]
 	st.stale = 0
+	st.geo.compact()
 }
 
 // compactSpans moves the parts of one array that spans point at to its front, in their order in the array,

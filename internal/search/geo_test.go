@@ -40,7 +40,7 @@ func TestWithinDecidesAtTheRadiusByHaversine(t *testing.T) {
 				plon := lon + f*km/(111.2*math.Cos(lat*math.Pi/180))*math.Cos(dir)
 				want := haversine(lat, lon, plat, plon) <= km
 				st := newState()
-				st.geo.Insert([2]float64{plon, plat}, [2]float64{plon, plat}, 0)
+				st.geo.insert(plat, plon, 0)
 				st.docs = make([]doc, 1)
 				in, _ := st.within(lat, lon, km, &buffers{})
 				if got := in.Contains(0); got != want {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/google/uuid"
-	"github.com/tidwall/rtree"
 
 	"github.com/kette-org/kette/internal/catalog"
 	"github.com/kette-org/kette/internal/errs"
@@ -86,7 +85,7 @@ type state struct {
 	// facets[dimension][value] are the documents with that value; values lists them all, by index.
 	facets map[string]map[string]*facetValue
 	values []*facetValue
-	geo    rtree.RTreeG[uint32]
+	geo    grid
 	// ages are the documents by their age range (months, -1 open), a few hundred distinct ranges: the age
 	// filter is the union of the ranges that hold the age instead of a test per candidate.
 	ages map[[2]int32]*roaring.Bitmap
@@ -144,7 +143,7 @@ type state struct {
 }
 
 func newState() *state {
-	return &state{ids: map[uuid.UUID]uint32{}, alive: roaring.New(), vocab: newVocabulary(),
+	return &state{ids: map[uuid.UUID]uint32{}, alive: roaring.New(), vocab: newVocabulary(), geo: newGrid(),
 		facets: map[string]map[string]*facetValue{}, zoneIdx: map[string]uint16{},
 		orgs: newLookup[string](), lands: newLookup[string](), placeList: newLookup[placeText](),
 		ages: map[[2]int32]*roaring.Bitmap{}, months: map[int32]*roaring.Bitmap{}, moreAreas: roaring.New(), termCounts: map[uint32]uint16{}}
@@ -254,6 +253,7 @@ func (x *Index) Build(ctx context.Context, s *store.Store) error {
 	}
 	st.vocab.sortReversed()
 	st.sortValues()
+	st.geo.compact() // the room cells left behind growing
 	x.mu.Lock()
 	x.st, x.tax = st, s.Taxonomies()
 	x.mu.Unlock()
@@ -381,7 +381,7 @@ func (st *state) clear(id uint32) {
 	}
 	points := st.points(d)
 	for _, p := range points {
-		st.geo.Delete([2]float64{p[1], p[0]}, [2]float64{p[1], p[0]}, geoItem(id, len(points)))
+		st.geo.remove(p[0], p[1], geoItem(id, len(points)))
 	}
 	if m := st.months[month(d.confirmed)]; m != nil {
 		m.Remove(id) // an empty month stays: there are few
@@ -581,7 +581,7 @@ func (st *state) indexPlaces(id uint32, d *doc, sd *store.SearchDoc) {
 	for _, l := range sd.Locations {
 		st.pointArena = append(st.pointArena, [2]float64{l.Latitude, l.Longitude})
 		st.placeArena = append(st.placeArena, st.placeList.add(placeText{l.PostalCode, l.City}))
-		st.geo.Insert([2]float64{l.Longitude, l.Latitude}, [2]float64{l.Longitude, l.Latitude}, geoItem(id, len(sd.Locations)))
+		st.geo.insert(l.Latitude, l.Longitude, geoItem(id, len(sd.Locations)))
 		if len(sd.Offer.Schedule.Weekly) == 0 {
 			weekly = append(weekly, l.OpeningHours...)
 		}

@@ -8,7 +8,7 @@
 //   - Postings and filters are roaring bitmaps (github.com/RoaringBitmap/roaring/v2): filters are ANDed
 //     bitmaps; facets of large results are AndCardinality per value, of smaller ones counted from dense
 //     per-document arrays (facetCounts says when which), which is what keeps broad queries with facets fast.
-//   - Distance uses an R-tree (github.com/tidwall/rtree) for radius searches.
+//   - Radius searches read the locations from a grid of cells (grid.go says why it is written here).
 //   - Public holidays per Land come from github.com/rickar/cal/v2 (see hours.go).
 //   - Text analysis (folding, stop words, Snowball stemming) is package german.
 //   - Compound words are split against the index's own vocabulary, without a dictionary: German compounds
@@ -373,31 +373,28 @@ type nearDoc struct {
 // haversine distance; up to 100 km and below 60° latitude a flat approximation decides instead (midKm2),
 // and haversine only the points within 0.1 % of the radius, where the approximation could err.
 func (st *state) within(lat, lon, km float64, buf *buffers) (*roaring.Bitmap, []nearDoc) {
-	// The box holds the circle: a degree of latitude is 111.195 km, and a degree of longitude is shortest at
-	// the box's poleward edge.
-	dLat := km / 111.19
-	poleward := math.Min(math.Abs(lat)+dLat, 89.9)
-	dLon := km / (111.19 * math.Max(math.Cos(poleward*math.Pi/180), 0.001))
+	minLat, minLon, maxLat, maxLon := boxAround(lat, lon, km)
 	cosLat, sinLat := math.Cos(lat*math.Pi/180), math.Sin(lat*math.Pi/180)
 	approx := km <= 100 && math.Abs(lat) < 60
 	inside, outside := (0.999*km)*(0.999*km), (1.001*km)*(1.001*km)
 	keys := buf.keys[:0] // id << 32 | index in dists, or | noDist for a document with several locations
 	dists := buf.dists[:0]
-	st.geo.Search([2]float64{lon - dLon, lat - dLat}, [2]float64{lon + dLon, lat + dLat},
-		func(min, _ [2]float64, item uint32) bool {
+	st.geo.search(minLat, minLon, maxLat, maxLon, func(pts [][2]float64, items []uint32) {
+		for j, p := range pts {
 			var in bool
-			switch m2 := midKm2(min[1], min[0], lat, lon, cosLat, sinLat); {
+			switch m2 := midKm2(p[0], p[1], lat, lon, cosLat, sinLat); {
 			case approx && m2 < inside:
 				in = true
 			case approx && m2 > outside:
 				in = false
 			default:
-				in = haversine(lat, lon, min[1], min[0]) <= km
+				in = haversine(lat, lon, p[0], p[1]) <= km
 			}
 			if !in {
-				return true
+				continue
 			}
-			a := approxKm(min[1], min[0], lat, lon, cosLat)
+			a := approxKm(p[0], p[1], lat, lon, cosLat)
+			item := items[j]
 			id := item &^ multiPoint
 			if item&multiPoint != 0 {
 				keys = append(keys, uint64(id)<<32|noDist)
@@ -405,9 +402,9 @@ func (st *state) within(lat, lon, km float64, buf *buffers) (*roaring.Bitmap, []
 				keys = append(keys, uint64(id)<<32|uint64(len(dists)))
 				dists = append(dists, a)
 			}
-			return true
-		})
-	// The R-tree yields ids in no order; sorted, they are appended to the bitmap instead of inserted.
+		}
+	})
+	// The grid yields ids in no order; sorted, they are appended to the bitmap instead of inserted.
 	keys, buf.tmp = sortByID(keys, buf.tmp, uint32(len(st.docs)))
 	ids, near := buf.ids[:0], buf.near[:0]
 	for _, k := range keys {
