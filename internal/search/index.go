@@ -50,6 +50,8 @@ type Index struct {
 	members sync.Pool // *[]uint64 bit sets of a bit per document, all zero (see scoring.addAll)
 	cursors sync.Pool // *[]cursor, all zero (see scoring.addAll)
 
+	normCache atomic.Pointer[normTables] // the BM25 tables of the latest searches (see Index.norms)
+
 	// Searches under way, and the cores: a search counts a large result's facets on a second core only when
 	// it is the only one under way. Under load the other cores have work of their own, and splitting a search
 	// cost about a tenth more CPU time for nothing (measured at a million offers over HTTP).
@@ -138,7 +140,7 @@ type state struct {
 	// byValue are the indexes of values sorted by value, rankOf their position there (by value index), for
 	// the order of facet counts; see sortValues.
 	byValue, rankOf []int32
-	// The longest title and body ever indexed: the size of the per-query tables of BM25 length norms.
+	// The longest title and body ever indexed: the size of the tables of BM25 length norms (normTables).
 	maxTitleLen, maxBodyLen uint16
 }
 

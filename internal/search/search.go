@@ -909,7 +909,7 @@ func (x *Index) scores(st *state, words []queryWord, cand *roaring.Bitmap, k int
 		sc.seedEnough = x.seedEnough
 	}
 	sc.avgT, sc.avgB = st.avgLens()
-	sc.normT, sc.normB = norms(sc.avgT, st.maxTitleLen), norms(sc.avgB, st.maxBodyLen)
+	sc.normT, sc.normB = x.norms(st, sc.avgT, sc.avgB)
 	for _, w := range words {
 		for _, m := range w.terms {
 			p := st.vocab.postings[m.term]
@@ -935,7 +935,7 @@ type scoring struct {
 	seedEnough   uint64
 	cursors      *[]cursor // addAll's, all zero between uses, from the Index's pool
 	avgT, avgB   float64
-	normT, normB []float64
+	normT, normB *[tableTF][]float64
 }
 
 // unit is one field of one matched term with its weight (term weight × IDF × field weight).
@@ -979,9 +979,9 @@ func (sc *scoring) addAll(in *roaring.Bitmap) {
 	defer clear(cursors) // all zero for the next use, holding no bitmap
 	for i, u := range sc.units {
 		c := &cursors[i]
-		c.w, c.avg, c.lens, c.norm, c.tf = u.w, sc.avgB, sc.st.bodyLens, sc.normB, u.p.tf[1]
+		c.w, c.avg, c.lens, c.norms, c.tf = u.w, sc.avgB, sc.st.bodyLens, sc.normB, u.p.tf[1]
 		if u.title {
-			c.avg, c.lens, c.norm, c.tf = sc.avgT, sc.st.titleLens, sc.normT, u.p.tf[0]
+			c.avg, c.lens, c.norms, c.tf = sc.avgT, sc.st.titleLens, sc.normT, u.p.tf[0]
 		}
 		c.nextTF = 0 // slowPart finds the first
 		if u.docs().GetCardinality() > walkShare*n {
@@ -1023,16 +1023,16 @@ type cursor struct {
 	nextTF   uint32
 	w, avg   float64
 	lens     []uint16
-	norm     []float64
+	norms    *[tableTF][]float64 // by tf-1 and length
 	finished bool
 }
 
 // addBelow adds the unit to its next documents below limit. The BM25 part of a single occurrence comes from
-// the table by length (norm); the few documents with more occurrences (c.tf, the first at c.nextTF) and
+// the table by length (c.norms); the few documents with more occurrences (c.tf, the first at c.nextTF) and
 // overlong fields take slowPart. Documents not in the member set (when there is one) get 0 added instead of
 // a branch, which the processor could not predict.
 func (c *cursor) addBelow(s []float32, limit uint64) {
-	lens, norm, member, w := c.lens, c.norm, c.member, c.w
+	lens, norm, member, w := c.lens, c.norms[0], c.member, c.w
 	for !c.finished {
 		if c.pos == c.n {
 			c.n, c.pos = c.it.NextMany(c.buf[:]), 0
@@ -1077,11 +1077,14 @@ func (c *cursor) slowPart(id uint32, l uint16) float64 {
 	if len(c.tf) > 0 {
 		c.nextTF = c.tf[0].doc
 		if c.tf[0].doc == id {
+			if n := int(c.tf[0].n); n <= tableTF && int(l) < len(c.norms[n-1]) {
+				return c.norms[n-1][l]
+			}
 			return bm25(int(c.tf[0].n), l, c.avg)
 		}
 	}
-	if int(l) < len(c.norm) {
-		return c.norm[l]
+	if int(l) < len(c.norms[0]) {
+		return c.norms[0][l]
 	}
 	return bm25(1, l, c.avg)
 }
@@ -1190,11 +1193,37 @@ func (h *minFloats) Pop() any {
 	return v
 }
 
-// norms is the BM25 term-frequency part of a single occurrence by field length, up to maxLen (at most 4096).
-func norms(avg float64, maxLen uint16) []float64 {
+// normTables are the BM25 term-frequency parts by count (up to tableTF) and field length (up to the longest
+// field, at most 4096) of titles and bodies, for the average lengths they were made for. Those change with
+// every edit, so the tables are made by the first search after one and shared by the searches until the
+// next: making them took a tenth of a small search.
+type normTables struct {
+	avgT, avgB float64
+	maxT, maxB uint16
+	t, b       [tableTF][]float64
+}
+
+// Counts up to this many have a table; higher ones, rare, are computed.
+const tableTF = 3
+
+// norms are the tables of the title and body for st, from x.normCache when they fit.
+func (x *Index) norms(st *state, avgT, avgB float64) (title, body *[tableTF][]float64) {
+	n := x.normCache.Load()
+	if n == nil || n.avgT != avgT || n.avgB != avgB || n.maxT != st.maxTitleLen || n.maxB != st.maxBodyLen {
+		n = &normTables{avgT: avgT, avgB: avgB, maxT: st.maxTitleLen, maxB: st.maxBodyLen}
+		for tf := 1; tf <= tableTF; tf++ {
+			n.t[tf-1], n.b[tf-1] = normTable(tf, avgT, n.maxT), normTable(tf, avgB, n.maxB)
+		}
+		x.normCache.Store(n) // searches racing here make equal tables
+	}
+	return &n.t, &n.b
+}
+
+// normTable is the BM25 term-frequency part of tf occurrences by field length, up to maxLen (at most 4096).
+func normTable(tf int, avg float64, maxLen uint16) []float64 {
 	norm := make([]float64, int(min(maxLen, 4096))+1)
 	for l := range norm {
-		norm[l] = bm25(1, uint16(l), avg)
+		norm[l] = bm25(tf, uint16(l), avg)
 	}
 	return norm
 }
