@@ -30,6 +30,16 @@ type world struct {
 	docs map[uuid.UUID]store.SearchDoc
 }
 
+// newOffer is a copy of a public offer of the world without its id, to be created as a new one.
+func (w *world) newOffer() catalog.Offer {
+	for _, d := range w.docs {
+		o := d.Offer
+		o.ID = uuid.Nil
+		return o
+	}
+	panic("the world has no offers")
+}
+
 func demoWorld(t *testing.T, s *store.Store) *world {
 	t.Helper()
 	if err := demo.Load(ctx, s, nil); err != nil {
@@ -489,13 +499,8 @@ func TestSearchFollowsTheChangeLog(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		var d store.SearchDoc
-		for _, x := range w.docs {
-			d = x
-			break
-		}
-		o := d.Offer
-		o.ID, o.Name, o.Description = uuid.Nil, "Zwergentreff", "Treffen für die Kleinsten."
+		o := w.newOffer()
+		o.Name, o.Description = "Zwergentreff", "Treffen für die Kleinsten."
 		zero, twelve := 0, 12
 		o.MinimumAgeMonths, o.MaximumAgeMonths = &zero, &twelve
 		actor := audit.System("test")
@@ -560,13 +565,8 @@ func TestSearchFollowsTheChangeLog(t *testing.T) {
 func TestTheLeichteSpracheSummaryIsSearched(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := demoWorld(t, s)
-		var d store.SearchDoc
-		for _, x := range w.docs {
-			d = x
-			break
-		}
-		o := d.Offer
-		o.ID, o.Name, o.Description = uuid.Nil, "Wassergewöhnung", "Angebot für Familien."
+		o := w.newOffer()
+		o.Name, o.Description = "Wassergewöhnung", "Angebot für Familien."
 		o.EasySummary = "Hier lernen Kinder schwimmen. Das Planschbecken ist warm."
 		if err := s.CreateOffer(ctx, tenant.System(), audit.System("test"), &o); err != nil {
 			t.Fatal(err)
