@@ -183,6 +183,33 @@ func TestChromiumOpensTheInteractiveMapOnlyWhenAskedAndThenLoadsTilesFromTheConf
 		t.Error("the SVG map is still shown beside the interactive one")
 	}
 
+	// The same button switches back to the server-drawn map and again to the interactive one.
+	shown := func() (svgShown, liveShown bool, label string) {
+		t.Helper()
+		type view struct {
+			SVG, Live bool
+			Label     string
+		}
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[view](`(() => {
+			const shown = el => getComputedStyle(el).display !== 'none';
+			return {SVG: shown(document.querySelector('.result-map .map__svg')), Live: shown(document.querySelector('.result-map__live')),
+				Label: document.querySelector('.result-map__open button').textContent};
+		})()`))
+		must("look at the maps", err)
+		return v.SVG, v.Live, v.Label
+	}
+	if svgShown, liveShown, label := shown(); svgShown || !liveShown || label != "Zur einfachen Karte wechseln" {
+		t.Errorf("open map: SVG shown %v, interactive shown %v, button %q", svgShown, liveShown, label)
+	}
+	must("switch to the simple map", chromedp.Do(ctx, chromedp.Click(`.result-map__open button`)))
+	if svgShown, liveShown, label := shown(); !svgShown || liveShown || label != "Interaktive Karte öffnen" {
+		t.Errorf("after switching back: SVG shown %v, interactive shown %v, button %q", svgShown, liveShown, label)
+	}
+	must("switch to the interactive map", chromedp.Do(ctx, chromedp.Click(`.result-map__open button`)))
+	if svgShown, liveShown, _ := shown(); svgShown || !liveShown {
+		t.Errorf("opened again: SVG shown %v, interactive shown %v", svgShown, liveShown)
+	}
+
 	// The open map passes the same WCAG 2.1 A/AA rules as the pages around it.
 	for _, v := range checkPage(t, ctx, axeScript(t), "") {
 		t.Errorf("the open map: %s (%s) — %s\n\t%s", v.ID, v.Impact, v.Help, strings.Join(v.Targets, "\n\t"))

@@ -1,6 +1,6 @@
 // The interactive results map, where JavaScript runs. The server-drawn SVG map stays the map of every browser;
 // this file adds a button beside it that loads our own copy of Leaflet and only then the tiles, so the tile
-// server hears nothing of a visitor who does not open the map. The markers are the numbered dots of the SVG
+// server hears nothing of a visitor who does not open the map; the same button then switches back and forth. The markers are the numbered dots of the SVG
 // map (their coordinates are in data-lat/data-lon), each a keyboard-reachable button with a popup linking to
 // the offer.
 (function () {
@@ -48,7 +48,23 @@
     button.disabled = false;
   }
 
+  // Once open, the button switches between the interactive map and the server-drawn one.
+  var live = null;
+  function showLive(on) {
+    live.box.hidden = !on;
+    live.hint.hidden = !on;
+    svg.classList.toggle("result-map__svg--hidden", on);
+    button.textContent = data(on ? "map-close" : "map-open");
+    if (on) {
+      live.map.invalidateSize();
+    }
+  }
+
   button.addEventListener("click", function () {
+    if (live) {
+      showLive(live.box.hidden);
+      return;
+    }
     button.disabled = true;
     status.textContent = data("map-loading");
     var waiting = 2;
@@ -137,7 +153,9 @@
         }, 0);
       });
     });
-    bar.hidden = true;
+    live = { box: box, hint: hint, map: map };
+    button.textContent = data("map-close");
+    button.disabled = false;
     status.textContent = "";
     box.focus();
   }
