@@ -51,29 +51,24 @@ func (st *state) compact() {
 		}
 		return spans
 	}
-	st.names = st.names[:compactSpans(each(func(d *doc) *span { return &d.name }), func(dst, src, n uint32) {
-		copy(st.names[dst:dst+n], st.names[src:src+n])
-	})]
-	st.termArena = st.termArena[:compactSpans(each(func(d *doc) *span { return &d.terms }), func(dst, src, n uint32) {
-		copy(st.termArena[dst:dst+n], st.termArena[src:src+n])
-	})]
-	st.inArena = st.inArena[:compactSpans(each(func(d *doc) *span { return &d.in }), func(dst, src, n uint32) {
-		copy(st.inArena[dst:dst+n], st.inArena[src:src+n])
-	})]
+	compactArena(&st.names, each(func(d *doc) *span { return &d.name }))
+	compactArena(&st.termArena, each(func(d *doc) *span { return &d.terms }))
+	compactArena(&st.inArena, each(func(d *doc) *span { return &d.in }))
+	compactArena(&st.slotArena, each(func(d *doc) *span { return &d.slots }))
+	compactArena(&st.eventArena, each(func(d *doc) *span { return &d.events }))
 	// A document's points and places share one span.
 	end := compactSpans(each(func(d *doc) *span { return &d.points }), func(dst, src, n uint32) {
 		copy(st.pointArena[dst:dst+n], st.pointArena[src:src+n])
 		copy(st.placeArena[dst:dst+n], st.placeArena[src:src+n])
 	})
 	st.pointArena, st.placeArena = st.pointArena[:end], st.placeArena[:end]
-	st.slotArena = st.slotArena[:compactSpans(each(func(d *doc) *span { return &d.slots }), func(dst, src, n uint32) {
-		copy(st.slotArena[dst:dst+n], st.slotArena[src:src+n])
-	})]
-	st.eventArena = st.eventArena[:compactSpans(each(func(d *doc) *span { return &d.events }), func(dst, src, n uint32) {
-		copy(st.eventArena[dst:dst+n], st.eventArena[src:src+n])
-	})]
 	st.stale = 0
 	st.geo.compact()
+}
+
+// compactArena moves the parts of *a that spans point at to its front and shortens it.
+func compactArena[T any](a *[]T, spans []*span) {
+	*a = (*a)[:compactSpans(spans, func(dst, src, n uint32) { copy((*a)[dst:dst+n], (*a)[src:src+n]) })]
 }
 
 // compactSpans moves the parts of one array that spans point at to its front, in their order in the array,
