@@ -64,6 +64,7 @@ func (st *state) compact() {
 	st.pointArena, st.placeArena = st.pointArena[:end], st.placeArena[:end]
 	st.stale = 0
 	st.geo.compact()
+	st.compactPalettes()
 }
 
 // compactArena moves the parts of *a that spans point at to its front and shortens it.

@@ -62,12 +62,17 @@ func TestCompactionFreesTheRoomOfEditsAndChangesNoAnswer(t *testing.T) {
 	if after := answers(); !reflect.DeepEqual(before, after) {
 		t.Errorf("compacting changed the answers:\nbefore %+v\nafter  %+v", before, after)
 	}
-	// Removed offers leave no room behind either.
+	// Removed offers leave no room behind either, nor combinations of values no offer has any more.
 	for i := range docs[:len(docs)/2] {
 		st.remove(docs[i].Offer.ID)
 	}
+	before, palettes := answers(), st.paletteBytes()
 	st.compact()
-	if st.arenaBytes() >= built {
-		t.Errorf("arrays of %d bytes after removing half the offers, as built %d", st.arenaBytes(), built)
+	if st.arenaBytes() >= built || st.paletteBytes() >= palettes {
+		t.Errorf("after removing half the offers: arrays of %d bytes (as built %d), palettes of %d bytes (before compacting %d)",
+			st.arenaBytes(), built, st.paletteBytes(), palettes)
+	}
+	if after := answers(); !reflect.DeepEqual(before, after) {
+		t.Errorf("compacting after removals changed the answers:\nbefore %+v\nafter  %+v", before, after)
 	}
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // Counting document by document (countMasked) and per value (countLarge, over the hits or over the others)
-// must give the same counts for any set of hits: facetCounts picks between them by density alone.
+// must give the same counts for any set of hits, those the hits' own lists of values give: facetCounts picks
+// between them by density alone.
 func TestFacetCountingPathsAgree(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		st := demoIndex(t, s).st
@@ -30,7 +31,18 @@ func TestFacetCountingPathsAgree(t *testing.T) {
 				hits.Add(all[0])
 			}
 			masked := make([]int32, len(st.values))
-			st.countMasked(hits, masked, true, &buffers{})
+			st.countMasked(hits, masked, true, true, &buffers{})
+			// Both must agree with the values each hit lists itself.
+			listed := make([]int32, len(st.values))
+			hits.Iterate(func(id uint32) bool {
+				for _, v := range st.in(&st.docs[id]) {
+					listed[v]++
+				}
+				return true
+			})
+			if !slices.Equal(masked, listed) {
+				t.Errorf("%.0f%% of the offers: counted per document %v, listed by the hits %v", share*100, masked, listed)
+			}
 			for _, whole := range []bool{false, true} {
 				large := make([]int32, len(st.values))
 				st.countLarge(hits, large, true, true, whole, whole, buf)

@@ -120,23 +120,18 @@ type state struct {
 	confirmed           []int64
 	// ageRange is a document's age range as (minimum+1) << 16 | (maximum+1), 0 for an open end: the age filter
 	// tests few candidates here instead of uniting hundreds of range bitmaps.
-	ageRange []uint32
-	// The index in values of a document's Kommune and of its first two Sozialräume, -1 when none, as
-	// compact arrays for counting the places of large results, which sweep them in order.
-	kommuneOf, areaOf, areaOf2 []int32
-	moreAreas                  *roaring.Bitmap   // documents in more than two Sozialräume
-	termCounts                 map[uint32]uint16 // indexText's scratch: title count << 8 | body count by term
-	// rows holds what counting a hit's facets reads, document after document, maskWords+2 words each: the
-	// values of the small dimensions (all but Kommune and Sozialraum, about a hundred) as a bit mask, then
-	// the value indexes + 1 (0: none) of its Kommune and first Sozialraum (one word) and of its second
-	// Sozialraum (an offer at several locations can be in several). At a million documents every hit read
-	// here is a cache miss, so one row of 32 bytes costs a quarter of what four arrays did; large results,
-	// read in order, count their places from the compact arrays above instead. bitOf is the bit of a value
-	// index (-1: none yet), valueOf the value index of a bit.
-	rows      []uint64
-	maskWords int
-	bitOf     []int32
-	valueOf   []int32
+	ageRange   []uint32
+	termCounts map[uint32]uint16 // indexText's scratch: title count << 8 | body count by term
+	// cells are what counting a hit's facets reads, by document id: the entry in masks of the values of its
+	// small dimensions (low half) and the entry in places of its Kommune and Sozialräume (see palette.go).
+	// bitOf is the bit of a value index in the masks (-1: none yet), valueOf the value index of a bit.
+	cells        []uint64
+	masks        maskPalette
+	places       placePalette
+	bitOf        []int32
+	valueOf      []int32
+	maskScratch  []uint64
+	placeScratch []int32
 	// byValue are the indexes of values sorted by value, rankOf their position there (by value index), for
 	// the order of facet counts; see sortValues.
 	byValue, rankOf []int32
@@ -148,7 +143,8 @@ func newState() *state {
 	return &state{ids: map[uuid.UUID]uint32{}, alive: roaring.New(), vocab: newVocabulary(), geo: newGrid(),
 		facets: map[string]map[string]*facetValue{}, zoneIdx: map[string]uint16{},
 		orgs: newLookup[string](), lands: newLookup[string](), placeList: newLookup[placeText](),
-		ages: map[[2]int32]*roaring.Bitmap{}, months: map[int32]*roaring.Bitmap{}, moreAreas: roaring.New(), termCounts: map[uint32]uint16{}}
+		ages: map[[2]int32]*roaring.Bitmap{}, months: map[int32]*roaring.Bitmap{}, termCounts: map[uint32]uint16{},
+		masks: newMaskPalette(1), places: newPlacePalette()}
 }
 
 // lookup keeps each of many repeated values once, by index.
@@ -303,34 +299,13 @@ func (st *state) upsert(sd *store.SearchDoc) {
 		st.titleLens, st.bodyLens = append(st.titleLens, 0), append(st.bodyLens, 0)
 		st.confirmed = append(st.confirmed, 0)
 		st.ageRange = append(st.ageRange, 0)
-		st.kommuneOf, st.areaOf, st.areaOf2 = append(st.kommuneOf, -1), append(st.areaOf, -1), append(st.areaOf2, -1)
 	}
 	st.ids[sd.Offer.ID] = id
 	st.docs[id] = st.makeDoc(id, sd)
 	d := &st.docs[id]
 	st.titleLens[id], st.bodyLens[id], st.confirmed[id] = d.titleLen, d.bodyLen, d.confirmed
 	st.ageRange[id] = uint32(min(d.minAge+1, 0xffff))<<16 | uint32(min(d.maxAge+1, 0xffff))
-	kommune, area, area2 := int32(-1), int32(-1), int32(-1)
-	areas := 0
-	for _, v := range st.in(d) {
-		switch st.values[v].dim {
-		case DimKommune:
-			kommune = v
-		case DimArea:
-			switch areas {
-			case 0:
-				area = v
-			case 1:
-				area2 = v
-			}
-			areas++
-		}
-	}
-	if areas > 2 {
-		st.moreAreas.Add(id)
-	}
-	st.kommuneOf[id], st.areaOf[id], st.areaOf2[id] = kommune, area, area2
-	st.setRow(id, st.in(d), kommune, area, area2)
+	st.setCell(id, st.in(d))
 	r := [2]int32{d.minAge, d.maxAge}
 	if st.ages[r] == nil {
 		st.ages[r] = roaring.New()
@@ -397,11 +372,7 @@ func (st *state) clear(id uint32) {
 	st.stale += spanBytes(d)
 	st.titleLen -= int64(d.titleLen)
 	st.bodyLen -= int64(d.bodyLen)
-	st.kommuneOf[id], st.areaOf[id], st.areaOf2[id] = -1, -1, -1
-	st.moreAreas.Remove(id)
-	if w := st.maskWords + 2; len(st.rows) >= (int(id)+1)*w {
-		clear(st.rows[int(id)*w : (int(id)+1)*w])
-	}
+	st.cells[id] = 0
 }
 
 func (st *state) makeDoc(id uint32, sd *store.SearchDoc) doc {
@@ -617,49 +588,6 @@ func geoItem(id uint32, n int) uint32 {
 }
 
 const multiPoint = 1 << 31
-
-// setRow writes the row of document id (see state.rows), giving new values a bit and widening every row by a
-// word when the bits run out (rare: a new language or kind).
-func (st *state) setRow(id uint32, in []int32, kommune, area, area2 int32) {
-	for len(st.bitOf) < len(st.values) {
-		st.bitOf = append(st.bitOf, -1)
-	}
-	for _, v := range in {
-		if placeDim(st.values[v].dim) || st.bitOf[v] >= 0 {
-			continue
-		}
-		if len(st.valueOf) == st.maskWords*64 {
-			st.widenRows()
-		}
-		st.bitOf[v] = int32(len(st.valueOf))
-		st.valueOf = append(st.valueOf, v)
-	}
-	w := st.maskWords
-	for need := len(st.docs) * (w + 2); len(st.rows) < need; {
-		st.rows = append(st.rows, 0)
-	}
-	r := st.rows[int(id)*(w+2) : (int(id)+1)*(w+2)]
-	clear(r)
-	for _, v := range in {
-		if b := st.bitOf[v]; b >= 0 {
-			r[b/64] |= 1 << (b % 64)
-		}
-	}
-	r[w] = uint64(uint32(kommune+1)) | uint64(uint32(area+1))<<32
-	r[w+1] = uint64(uint32(area2 + 1))
-}
-
-func (st *state) widenRows() {
-	old, ow := st.rows, st.maskWords+2
-	st.maskWords++
-	nw := st.maskWords + 2
-	st.rows = make([]uint64, len(old)/ow*nw)
-	for d := 0; (d+1)*ow <= len(old); d++ {
-		o, n := old[d*ow:(d+1)*ow], st.rows[d*nw:(d+1)*nw]
-		copy(n, o[:ow-2])
-		n[nw-2], n[nw-1] = o[ow-2], o[ow-1]
-	}
-}
 
 // sortValues brings byValue up to date after values were added; call it under the write lock.
 func (st *state) sortValues() {

@@ -435,9 +435,9 @@ type buffers struct {
 	tmp   []uint64
 	// spread: whether this search may use a second core
 	spread bool
-	// facetCounts's own: counts by value, by value + 1 for places, rows gathered
-	counts, byPlace []int32
-	rows, hits      []uint64
+	// facetCounts's own: counts by value, by mask entry and by place list (see palette.go)
+	counts, perMask, perList []int32
+	hits                     []uint64
 }
 
 // zeroed is *b resized to n and cleared, reallocated only when too small.
@@ -543,7 +543,7 @@ func (st *state) facetCounts(c *roaring.Bitmap, want func(dim string) bool, buf 
 	places := want(DimKommune) || want(DimArea)
 	dense, sparse := splitByDensity(c, n)
 	if !sparse.IsEmpty() {
-		st.countMasked(sparse, counts, places, buf)
+		st.countMasked(sparse, counts, places, want(DimArea), buf)
 	}
 	if !dense.IsEmpty() {
 		st.countLarge(dense, counts, places, want(DimArea), sparse.IsEmpty(), buf.spread, buf)
@@ -584,9 +584,9 @@ func (st *state) facetCounts(c *roaring.Bitmap, want func(dim string) bool, buf 
 
 // splitByDensity divides the n hits of c by the blocks of 65,536 documents that roaring bitmaps keep them in:
 // dense are those in blocks of at least denseBlock hits, sparse the others. A dense block is counted fastest
-// per value, with one AndCardinality over the block's bit set; a sparse one, held as a sorted array that
-// roaring must merge with each value's, document by document. Hits near a point, whose documents crowd
-// into few blocks, are dense even when they are few.
+// per value, with one AndCardinality over the block's bit set per value; a sparse one document by document,
+// from the cells. Hits near a point, whose documents crowd into few blocks, are dense even when they are
+// few.
 func splitByDensity(c *roaring.Bitmap, n uint64) (dense, sparse *roaring.Bitmap) {
 	empty := roaring.New()
 	if n < denseBlock {
@@ -612,66 +612,21 @@ func splitByDensity(c *roaring.Bitmap, n uint64) (dense, sparse *roaring.Bitmap)
 }
 
 // A block with this many hits (of 65,536 documents) is counted per value: below it, counting document by
-// document is cheaper (measured at 100,000 and 1,000,000 offers).
-const denseBlock = 6144
+// document is cheaper. Measured at 1,000,000 offers: with a cell per document (palette.go), 16,384 and 32,768
+// did equally well and 6,144 (the threshold of the rows of 32 bytes before) cost "phase+free+age" 2.0 instead
+// of 1.2 ms.
+const denseBlock = 16384
 
-// countMasked counts the facets of c document by document from the rows: the small dimensions from the bit
-// masks through a vcounter, the places (when asked for) from their value indexes + 1, where 0 counts into a
-// slot for none instead of taking a branch.
-func (st *state) countMasked(c *roaring.Bitmap, counts []int32, places bool, b *buffers) {
-	w := st.maskWords
-	s := w + 2
-	vc := newVCounter(w)
-	var byPlace []int32
+// countMasked counts the facets of c document by document, from their cells (see palette.go); the places
+// only when asked for.
+func (st *state) countMasked(c *roaring.Bitmap, counts []int32, places, areas bool, b *buffers) {
+	perMask := zeroed(&b.perMask, st.masks.len())
+	perList := zeroed(&b.perList, st.places.len())
+	eachMany(c, func(ids []uint32) { st.tally(ids, perMask, perList) })
+	st.addMasks(perMask, counts, 1)
 	if places {
-		byPlace = zeroed(&b.byPlace, len(counts)+1)
+		st.addPlaces(perList, counts, 1, areas)
 	}
-	if len(b.rows) < 256*s {
-		b.rows = make([]uint64, 256*s)
-	}
-	buf := b.rows
-	eachMany(c, func(ids []uint32) {
-		rows := st.gather(buf, ids)
-		if places {
-			for j := 0; j+s <= len(rows); j += s {
-				p, p2 := rows[j+w], rows[j+w+1]
-				byPlace[uint32(p)]++
-				byPlace[p>>32]++
-				byPlace[uint32(p2)]++
-			}
-		}
-		padded := buf[:(len(ids)+15)&^15*s]
-		clear(padded[len(rows):])
-		vc.add(padded, s)
-	})
-	for b, v := range st.valueOf {
-		counts[v] += vc.count(b)
-	}
-	if places {
-		for i := range counts {
-			counts[i] += byPlace[i+1]
-		}
-		st.countMoreAreas(c, counts, 1)
-	}
-}
-
-// gather copies the rows of ids into buf, in a loop of independent loads: the processor runs ahead and has
-// many of the cache misses under way at once, where counting straight from the rows would wait for each.
-func (st *state) gather(buf []uint64, ids []uint32) []uint64 {
-	s := st.maskWords + 2
-	rows := st.rows
-	out := buf[:len(ids)*s]
-	if s == 4 { // the usual width, unrolled
-		for j, id := range ids {
-			r, o := rows[int(id)*4:][:4], out[j*4:][:4]
-			o[0], o[1], o[2], o[3] = r[0], r[1], r[2], r[3]
-		}
-		return out
-	}
-	for j, id := range ids {
-		copy(out[j*s:(j+1)*s], rows[int(id)*s:])
-	}
-	return out
 }
 
 func placeDim(dim string) bool { return dim == DimKommune || dim == DimArea }
@@ -686,10 +641,10 @@ func (st *state) countLarge(c *roaring.Bitmap, counts []int32, places, areas, wh
 			return
 		}
 		if !whole || c.GetCardinality() <= st.alive.GetCardinality()/2 {
-			st.countPlaces(c, counts, 1, areas)
+			st.countPlaces(c, counts, 1, areas, buf)
 			return
 		}
-		st.countPlaces(roaring.AndNot(st.alive, c), counts, -1, areas)
+		st.countPlaces(roaring.AndNot(st.alive, c), counts, -1, areas, buf)
 		for i, fv := range st.values {
 			if fv.dim == DimKommune || areas && fv.dim == DimArea { // thousands of Sozialräume: only when asked
 				counts[i] += int32(fv.docs.GetCardinality())
@@ -746,47 +701,16 @@ func andCount(a, b []uint64) int32 {
 	return int32(n)
 }
 
-// countPlaces adds sign for the Kommune of every document of c, and with areas for its Sozialräume, from the
-// compact arrays: c is large, so reading them in order beats the wider rows.
-func (st *state) countPlaces(c *roaring.Bitmap, counts []int32, sign int32, areas bool) {
+// countPlaces adds sign for the Kommune of every document of c, and with areas for its Sozialräume.
+func (st *state) countPlaces(c *roaring.Bitmap, counts []int32, sign int32, areas bool, b *buffers) {
+	perList := zeroed(&b.perList, st.places.len())
+	cells := st.cells
 	eachMany(c, func(ids []uint32) {
 		for _, id := range ids {
-			if v := st.kommuneOf[id]; v >= 0 {
-				counts[v] += sign
-			}
-			if !areas {
-				continue
-			}
-			if v := st.areaOf[id]; v >= 0 {
-				counts[v] += sign
-			}
-			if v := st.areaOf2[id]; v >= 0 {
-				counts[v] += sign
-			}
+			perList[cells[id]>>32]++
 		}
 	})
-	if areas {
-		st.countMoreAreas(c, counts, sign)
-	}
-}
-
-// countMoreAreas adds sign for the further Sozialräume of the few documents of c in more than two.
-func (st *state) countMoreAreas(c *roaring.Bitmap, counts []int32, sign int32) {
-	if st.moreAreas.IsEmpty() {
-		return
-	}
-	roaring.And(c, st.moreAreas).Iterate(func(id uint32) bool {
-		areas := 0
-		for _, v := range st.in(&st.docs[id]) {
-			if st.values[v].dim == DimArea {
-				if areas >= 2 {
-					counts[v] += sign
-				}
-				areas++
-			}
-		}
-		return true
-	})
+	st.addPlaces(perList, counts, sign, areas)
 }
 
 func sortCounts(c []FacetCount) {
