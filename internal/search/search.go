@@ -632,23 +632,17 @@ func (st *state) countMasked(c *roaring.Bitmap, counts []int32, places, areas bo
 func placeDim(dim string) bool { return dim == DimKommune || dim == DimArea }
 
 // countLarge adds the counts of the hits of c, which are dense: the small dimensions per value, the places
-// (when asked for) from the compact arrays, with spread on the other core. When c is all the hits (whole)
-// and most documents, the places of the others are counted instead and subtracted from the counts of all.
+// (when asked for) from the cells, with spread on the other core. When c is all the hits (whole) and most
+// documents, the others are counted instead (countOthers).
 func (st *state) countLarge(c *roaring.Bitmap, counts []int32, places, areas, whole, spread bool, buf *buffers) {
+	if whole && 2*c.GetCardinality() > st.alive.GetCardinality() {
+		st.countOthers(c, counts, places, areas, buf)
+		return
+	}
 	var wg sync.WaitGroup
 	countPlaces := func() {
-		if !places {
-			return
-		}
-		if !whole || c.GetCardinality() <= st.alive.GetCardinality()/2 {
+		if places {
 			st.countPlaces(c, counts, 1, areas, buf)
-			return
-		}
-		st.countPlaces(roaring.AndNot(st.alive, c), counts, -1, areas, buf)
-		for i, fv := range st.values {
-			if fv.dim == DimKommune || areas && fv.dim == DimArea { // thousands of Sozialräume: only when asked
-				counts[i] += int32(fv.docs.GetCardinality())
-			}
 		}
 	}
 	if spread {
@@ -676,6 +670,25 @@ func (st *state) countLarge(c *roaring.Bitmap, counts []int32, places, areas, wh
 		counts[i] += andCount(hits[from:], fv.words[min(from, len(fv.words)):])
 	}
 	wg.Wait()
+}
+
+// countOthers adds the counts of c, all the hits and most documents, as the counts of all documents less
+// those of the others, tallied from their cells: one pass over a minority of the cells costs less than
+// ANDing the hits with every value ("Kinder", in 69 % of a million offers, on one core: 1.5 instead of
+// 2.3 ms a search). The Sozialräume, thousands, only with areas.
+func (st *state) countOthers(c *roaring.Bitmap, counts []int32, places, areas bool, buf *buffers) {
+	for i, fv := range st.values {
+		if !placeDim(fv.dim) || places && (fv.dim == DimKommune || areas) {
+			counts[i] += int32(fv.docs.GetCardinality())
+		}
+	}
+	perMask := zeroed(&buf.perMask, st.masks.len())
+	perList := zeroed(&buf.perList, st.places.len())
+	eachMany(roaring.AndNot(st.alive, c), func(ids []uint32) { st.tally(ids, perMask, perList) })
+	st.addMasks(perMask, counts, -1)
+	if places {
+		st.addPlaces(perList, counts, -1, areas)
+	}
 }
 
 // denseWords writes c into buf's plain bit set and returns it with the first word that holds c.
