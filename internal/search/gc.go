@@ -7,7 +7,7 @@ import (
 )
 
 // BuildMemoryLimit paces the collector during a build (see PacedBuild): 1.4 GiB holds the index of a
-// million offers (about 0.63 GiB of live heap) with room for the rows being read.
+// million offers (about 0.58 GiB of live heap) with room for the rows being read.
 const BuildMemoryLimit = 1400 << 20
 
 const buildGCPercent = 400
