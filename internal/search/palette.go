@@ -3,7 +3,6 @@ package search
 import (
 	"encoding/binary"
 	"math/bits"
-	"unsafe"
 )
 
 // Counting the facets of a hit reads one word of state.cells: which of the distinct combinations of values of
@@ -208,5 +207,5 @@ func (st *state) compactPalettes() {
 
 // paletteBytes is the room of the palettes, for tests.
 func (st *state) paletteBytes() int {
-	return len(st.masks.words)*8 + len(st.places.vals)*4 + len(st.places.ends)*int(unsafe.Sizeof(uint32(0)))
+	return len(st.masks.words)*8 + len(st.places.vals)*4 + len(st.places.ends)*4
 }
