@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -16,14 +15,7 @@ import (
 func TestCompactionFreesTheRoomOfEditsAndChangesNoAnswer(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
 	x := demoIndex(t, s)
-	var docs []store.SearchDoc
-	err := s.StreamSearchDocs(context.Background(), store.SearchSelection{}, 100, func(b []store.SearchDoc) error {
-		docs = append(docs, b...)
-		return nil
-	})
-	if err != nil || len(docs) == 0 {
-		t.Fatalf("%d documents, %v", len(docs), err)
-	}
+	docs := storedDocs(t, s)
 	st := x.st
 	built := st.arenaBytes()
 	// Every offer edited three times, as a refresh indexes it again, in an order other than the build's, so

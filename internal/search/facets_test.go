@@ -138,13 +138,7 @@ func TestWordPostingsIntersectedOneByOne(t *testing.T) {
 func TestValueWordsFollowEdits(t *testing.T) {
 	s := storetest.Open(t, store.SQLite)
 	x := demoIndex(t, s)
-	var docs []store.SearchDoc
-	if err := s.StreamSearchDocs(t.Context(), store.SearchSelection{}, 100, func(b []store.SearchDoc) error {
-		docs = append(docs, b...)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	docs := storedDocs(t, s)
 	st := x.st
 	for i := range docs {
 		switch i % 3 {

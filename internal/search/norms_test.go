@@ -1,8 +1,6 @@
 package search
 
 import (
-	"context"
-	"errors"
 	"testing"
 
 	"github.com/kette-org/kette/internal/store"
@@ -20,13 +18,7 @@ func TestNormTablesFollowTheAverageLengths(t *testing.T) {
 	if again, _ := x.norms(st, avgT, avgB); again != title {
 		t.Error("the tables are made again for the same lengths")
 	}
-	var d store.SearchDoc
-	if err := s.StreamSearchDocs(context.Background(), store.SearchSelection{}, 10, func(b []store.SearchDoc) error {
-		d = b[0]
-		return errStop
-	}); err != nil && err != errStop {
-		t.Fatal(err)
-	}
+	d := storedDocs(t, s)[0]
 	d.Offer.Name += " mit einem viel längeren Titel als zuvor"
 	st.upsert(&d)
 	avgT2, avgB2 := st.avgLens()
@@ -42,5 +34,3 @@ func TestNormTablesFollowTheAverageLengths(t *testing.T) {
 		}
 	}
 }
-
-var errStop = errors.New("stop")

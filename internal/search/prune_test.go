@@ -25,6 +25,19 @@ func demoIndex(t *testing.T, s *store.Store) *Index {
 	return x
 }
 
+// storedDocs are the search documents of every public offer in s, as an index reads them.
+func storedDocs(t *testing.T, s *store.Store) []store.SearchDoc {
+	t.Helper()
+	var docs []store.SearchDoc
+	if err := s.StreamSearchDocs(context.Background(), store.SearchSelection{}, 100, func(b []store.SearchDoc) error {
+		docs = append(docs, b...)
+		return nil
+	}); err != nil || len(docs) == 0 {
+		t.Fatalf("%d documents, %v", len(docs), err)
+	}
+	return docs
+}
+
 // bothWays answers q as a search does and, for comparison, ranking every candidate in full.
 func bothWays(t *testing.T, x *Index, q Query) (got, exhaustive Result) {
 	t.Helper()
